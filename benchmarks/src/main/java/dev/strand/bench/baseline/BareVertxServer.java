@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Baseline HTTP server: plain Vert.x 5 core, no engine, no journal. It parses the same JSON body as a Strand
  * {@code Deposit} command, checks the envelope the way the gateway must ({@code type}, {@code aggregateId},
- * {@code data.amount} a positive integer) and answers a small JSON result with a position from a counter.
+ * {@code data.amount} a positive integer, except for {@code OpenAccount}) and answers a small JSON result with a position from a counter.
  * Run it beside the gateway and drive both with the same wrk or load-generator command: the ratio is what the
  * engine, the journal and the gateway's extra work cost over HTTP and JSON alone.
  *
@@ -154,6 +154,10 @@ public final class BareVertxServer extends VerticleBase
             return "data must be an object";
         }
         final Object amount = d.getValue("amount");
+        if ("OpenAccount".equals(command.getValue("type")) && amount == null)
+        {
+            return null;
+        }
         if (!(amount instanceof Integer || amount instanceof Long) || ((Number)amount).longValue() <= 0)
         {
             return "amount must be a positive integer";
