@@ -1,0 +1,207 @@
+package dev.strand.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+/**
+ * The journal's appender on a Chronicle {@link ExcerptAppender}: encodes a commit into a reusable buffer,
+ * then copies it into one excerpt. Allocation-free in steady state.
+ */
+final class ChronicleJournalAppender implements JournalAppender
+{
+    private final Journal journal;
+    private final ExcerptAppender appender;
+    private final CommitEncoder encoder = new CommitEncoder();
+    private final Preallocator preallocator;
+    private final FreeSpaceMonitor freeSpace;
+    private final long minFreeBytes;
+    private final boolean sync;
+    private boolean begun;
+
+    ChronicleJournalAppender(
+        final Journal journal,
+        final ExcerptAppender appender,
+        final Preallocator preallocator,
+        final FreeSpaceMonitor freeSpace,
+        final long minFreeBytes,
+        final boolean sync)
+    {
+        this.journal = journal;
+        this.appender = appender;
+        this.preallocator = preallocator;
+        this.freeSpace = freeSpace;
+        this.minFreeBytes = minFreeBytes;
+        this.sync = sync;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void begin()
+    {
+        journal.checkOpen();
+        if (begun)
+        {
+            throw new IllegalStateException("a commit is already begun: commit() or abort() it first");
+        }
+        encoder.reset();
+        begun = true;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void add(
+        final long position,
+        final String aggregateType,
+        final String aggregateId,
+        final long version,
+        final String eventType,
+        final int schemaVersion,
+        final long timestampMicros,
+        final String commandId,
+        final String correlationId,
+        final String causationId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        if (!begun)
+        {
+            throw new IllegalStateException("add() without begin()");
+        }
+        final long expected = journal.lastPosition() + 1 + encoder.count();
+        if (position != expected)
+        {
+            throw new IllegalStateException("position " + position + " is not the next position " + expected);
+        }
+        encoder.add(position, aggregateType, aggregateId, version, eventType, schemaVersion, timestampMicros, commandId,
+            correlationId, causationId, payload, offset, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void commit()
+    {
+        if (!begun)
+        {
+            throw new IllegalStateException("commit() without begin()");
+        }
+        journal.checkOpen();
+        final int count = encoder.count();
+        if (count == 0)
+        {
+            begun = false;
+            return;
+        }
+        final long free = freeSpace.freeBytes();
+        if (free < minFreeBytes)
+        {
+            throw new JournalFullException(free, minFreeBytes);
+        }
+        final int length = encoder.finish();
+        if (preallocator != null)
+        {
+            preallocator.beforeWrite(length);
+        }
+        final long end = write(encoder.buffer(), length);
+        begun = false;
+        if (preallocator != null)
+        {
+            preallocator.afterWrite(appender.cycle(), end, appender);
+        }
+        journal.committed(encoder.firstPosition() + count - 1, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void abort()
+    {
+        begun = false;
+        encoder.reset();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void flush()
+    {
+        if (!sync)
+        {
+            return;
+        }
+        journal.checkOpen();
+        try
+        {
+            appender.sync();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalWriteException("msync of the journal failed", ex);
+        }
+    }
+
+    void close()
+    {
+        begun = false;
+        appender.close();
+    }
+
+    private long write(final ExpandableDirectByteBuffer buffer, final int length)
+    {
+        final DocumentContext dc;
+        try
+        {
+            dc = appender.writingDocument();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalWriteException("cannot start a Chronicle excerpt", ex);
+        }
+        final long end;
+        try
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            final long start = bytes.writePosition();
+            bytes.nativeWrite(buffer.addressOffset(), start, length);
+            bytes.writeSkip(length);
+            end = bytes.writePosition();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            dc.rollbackOnClose();
+            closeQuietly(dc, ex);
+            if (ex instanceof Error)
+            {
+                throw (Error)ex;
+            }
+            throw new JournalWriteException("writing a commit to Chronicle failed", ex);
+        }
+        try
+        {
+            dc.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalWriteException("completing a Chronicle excerpt failed", ex);
+        }
+        return end;
+    }
+
+    private static void closeQuietly(final DocumentContext dc, final Throwable primary)
+    {
+        try
+        {
+            dc.close();
+        }
+        catch (final RuntimeException ex)
+        {
+            primary.addSuppressed(ex);
+        }
+    }
+}

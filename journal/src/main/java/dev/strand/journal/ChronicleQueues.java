@@ -1,0 +1,83 @@
+package dev.strand.journal;
+
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptCommon;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Builds the Chronicle queue the journal sits on, and small helpers around it.
+ */
+final class ChronicleQueues
+{
+    static final String CYCLE_FILE_SUFFIX = SingleChronicleQueue.SUFFIX;
+
+    private ChronicleQueues()
+    {
+    }
+
+    static SingleChronicleQueue open(
+        final Path directory,
+        final RollCycle rollCycle,
+        final Durability durability,
+        final TimeProvider timeProvider,
+        final boolean readOnly)
+    {
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory)
+            .rollCycle(rollCycle)
+            .readOnly(readOnly);
+        if (durability == Durability.SYNC)
+        {
+            builder.syncMode(SyncMode.SYNC);
+        }
+        if (timeProvider != null)
+        {
+            builder.timeProvider(timeProvider);
+        }
+        return builder.build();
+    }
+
+    /**
+     * @return the cycle files in the directory, oldest first (their names sort by time).
+     */
+    static List<Path> cycleFiles(final Path directory)
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.filter(p -> p.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX))
+                .sorted()
+                .collect(Collectors.toUnmodifiableList());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * @return the file an appender or tailer is on, or null.
+     */
+    static Path currentFile(final ExcerptCommon<?> excerpt)
+    {
+        try
+        {
+            final File file = excerpt.currentFile();
+            return file == null ? null : file.toPath();
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.strand.journal;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+import static dev.strand.journal.CommitFormat.*;
+
+/**
+ * Encodes one commit into a reusable direct buffer without allocating: strings are UTF-8 encoded char by
+ * char, lengths back-patched.
+ */
+final class CommitEncoder
+{
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+    private final CRC32C crc = new CRC32C();
+    private int limit;
+    private int count;
+    private long firstPosition;
+
+    void reset()
+    {
+        limit = COMMIT_HEADER_LENGTH;
+        count = 0;
+        firstPosition = 0;
+    }
+
+    int count()
+    {
+        return count;
+    }
+
+    long firstPosition()
+    {
+        return firstPosition;
+    }
+
+    /**
+     * Appends one event; on an exception the commit is left as it was before the call.
+     */
+    void add(
+        final long position,
+        final String aggregateType,
+        final String aggregateId,
+        final long version,
+        final String eventType,
+        final int schemaVersion,
+        final long timestampMicros,
+        final String commandId,
+        final String correlationId,
+        final String causationId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        if (length < 0 || offset < 0 || (length > 0 && payload == null) ||
+            (payload != null && (long)offset + length > payload.capacity()))
+        {
+            throw new IllegalArgumentException("payload range offset=" + offset + " length=" + length +
+                " is outside the buffer (capacity " + (payload == null ? 0 : payload.capacity()) + ")");
+        }
+        final int start = limit;
+        final boolean causationIsCommand = causationId != null && causationId.equals(commandId);
+        try
+        {
+            buffer.checkLimit(start + EVENT_HEADER_LENGTH);
+            buffer.putLong(start + EVENT_POSITION_OFFSET, position, LE);
+            buffer.putLong(start + EVENT_TIMESTAMP_OFFSET, timestampMicros, LE);
+            buffer.putLong(start + EVENT_VERSION_OFFSET, version, LE);
+            buffer.putInt(start + EVENT_SCHEMA_OFFSET, schemaVersion, LE);
+            buffer.putInt(start + EVENT_PAYLOAD_LENGTH_OFFSET, length, LE);
+            buffer.putShort(start + EVENT_FLAGS_OFFSET, (short)(causationIsCommand ? FLAG_CAUSATION_IS_COMMAND : 0), LE);
+            buffer.putShort(start + EVENT_FLAGS_OFFSET + 2, (short)0, LE);
+            int p = start + EVENT_HEADER_LENGTH;
+            p = putString(p, aggregateType, "aggregateType");
+            p = putString(p, aggregateId, "aggregateId");
+            p = putString(p, eventType, "eventType");
+            p = putString(p, commandId, "commandId");
+            p = putString(p, correlationId, "correlationId");
+            if (!causationIsCommand)
+            {
+                p = putString(p, causationId, "causationId");
+            }
+            if (length > 0)
+            {
+                buffer.putBytes(p, payload, offset, length);
+            }
+            limit = p + length;
+        }
+        catch (final RuntimeException ex)
+        {
+            limit = start;
+            throw ex;
+        }
+        if (count == 0)
+        {
+            firstPosition = position;
+        }
+        count++;
+    }
+
+    /**
+     * Writes the commit header and the CRC32C trailer.
+     *
+     * @return the full length of the encoded commit, CRC included.
+     */
+    int finish()
+    {
+        buffer.putByte(VERSION_OFFSET, FORMAT_VERSION);
+        buffer.putByte(COMMIT_FLAGS_OFFSET, (byte)0);
+        buffer.putShort(COMMIT_FLAGS_OFFSET + 1, (short)0, LE);
+        buffer.putInt(COUNT_OFFSET, count, LE);
+        buffer.putLong(FIRST_POSITION_OFFSET, firstPosition, LE);
+        buffer.checkLimit(limit + CRC_LENGTH);
+        final int crcValue = crc32c(crc, buffer.byteBuffer(), limit);
+        putCrc(buffer, limit, crcValue);
+        return limit + CRC_LENGTH;
+    }
+
+    ExpandableDirectByteBuffer buffer()
+    {
+        return buffer;
+    }
+
+    private int putString(final int at, final String value, final String field)
+    {
+        if (value == null)
+        {
+            buffer.putShort(at, (short)NULL_STRING, LE);
+            return at + 2;
+        }
+        final int chars = value.length();
+        buffer.checkLimit(at + 2 + 3 * chars);
+        int p = at + 2;
+        for (int i = 0; i < chars; i++)
+        {
+            final char c = value.charAt(i);
+            if (c < 0x80)
+            {
+                buffer.putByte(p++, (byte)c);
+            }
+            else if (c < 0x800)
+            {
+                buffer.putByte(p++, (byte)(0xC0 | (c >> 6)));
+                buffer.putByte(p++, (byte)(0x80 | (c & 0x3F)));
+            }
+            else if (Character.isHighSurrogate(c) && i + 1 < chars && Character.isLowSurrogate(value.charAt(i + 1)))
+            {
+                final int cp = Character.toCodePoint(c, value.charAt(++i));
+                buffer.putByte(p++, (byte)(0xF0 | (cp >> 18)));
+                buffer.putByte(p++, (byte)(0x80 | ((cp >> 12) & 0x3F)));
+                buffer.putByte(p++, (byte)(0x80 | ((cp >> 6) & 0x3F)));
+                buffer.putByte(p++, (byte)(0x80 | (cp & 0x3F)));
+            }
+            else
+            {
+                final char u = Character.isSurrogate(c) ? '?' : c;
+                buffer.putByte(p++, (byte)(0xE0 | (u >> 12)));
+                buffer.putByte(p++, (byte)(0x80 | ((u >> 6) & 0x3F)));
+                buffer.putByte(p++, (byte)(0x80 | (u & 0x3F)));
+            }
+        }
+        final int bytes = p - at - 2;
+        if (bytes > MAX_STRING_BYTES)
+        {
+            throw new IllegalArgumentException(field + " is " + bytes + " UTF-8 bytes, the limit is " + MAX_STRING_BYTES);
+        }
+        buffer.putShort(at, (short)bytes, LE);
+        return p;
+    }
+}

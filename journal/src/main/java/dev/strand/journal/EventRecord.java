@@ -1,0 +1,208 @@
+package dev.strand.journal;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One journaled event, as filled by {@link JournalReader#next(EventRecord)}. A mutable holder meant to be
+ * reused: its strings are immutable, but {@link #payload()} is a view of the reader's buffer that the next
+ * {@code next()} call overwrites. Use {@link #copy()} to keep an event.
+ */
+public final class EventRecord
+{
+    private static final UnsafeBuffer EMPTY = new UnsafeBuffer(new byte[0]);
+
+    private long position;
+    private long version;
+    private long timestampMicros;
+    private int schemaVersion;
+    private String aggregateType;
+    private String aggregateId;
+    private String eventType;
+    private String commandId;
+    private String correlationId;
+    private String causationId;
+    private DirectBuffer payload = EMPTY;
+    private int payloadOffset;
+    private int payloadLength;
+    private long commitFirstPosition;
+    private long commitLastPosition;
+
+    /**
+     * @return the event's journal position (gapless from 1).
+     */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
+     * @return the aggregate version this event produced.
+     */
+    public long version()
+    {
+        return version;
+    }
+
+    /**
+     * @return the command's timestamp, epoch microseconds.
+     */
+    public long timestampMicros()
+    {
+        return timestampMicros;
+    }
+
+    /**
+     * @return the payload's schema version.
+     */
+    public int schemaVersion()
+    {
+        return schemaVersion;
+    }
+
+    /**
+     * @return the aggregate type, or null.
+     */
+    public String aggregateType()
+    {
+        return aggregateType;
+    }
+
+    /**
+     * @return the aggregate id, or null.
+     */
+    public String aggregateId()
+    {
+        return aggregateId;
+    }
+
+    /**
+     * @return the event type, or null.
+     */
+    public String eventType()
+    {
+        return eventType;
+    }
+
+    /**
+     * @return the id of the command that produced the event, or null.
+     */
+    public String commandId()
+    {
+        return commandId;
+    }
+
+    /**
+     * @return the correlation id, or null.
+     */
+    public String correlationId()
+    {
+        return correlationId;
+    }
+
+    /**
+     * @return the causation id, or null.
+     */
+    public String causationId()
+    {
+        return causationId;
+    }
+
+    /**
+     * @return the buffer holding the payload at {@link #payloadOffset()}; valid until the reader's next call.
+     */
+    public DirectBuffer payload()
+    {
+        return payload;
+    }
+
+    /**
+     * @return offset of the payload in {@link #payload()}.
+     */
+    public int payloadOffset()
+    {
+        return payloadOffset;
+    }
+
+    /**
+     * @return payload length in bytes.
+     */
+    public int payloadLength()
+    {
+        return payloadLength;
+    }
+
+    /**
+     * @return position of the first event of the commit this event belongs to.
+     */
+    public long commitFirstPosition()
+    {
+        return commitFirstPosition;
+    }
+
+    /**
+     * @return position of the last event of the commit this event belongs to.
+     */
+    public long commitLastPosition()
+    {
+        return commitLastPosition;
+    }
+
+    /**
+     * @return a deep copy that owns its payload bytes, safe to keep.
+     */
+    public EventRecord copy()
+    {
+        final EventRecord copy = new EventRecord();
+        final byte[] bytes = new byte[payloadLength];
+        payload.getBytes(payloadOffset, bytes);
+        copy.set(position, version, timestampMicros, schemaVersion, aggregateType, aggregateId, eventType, commandId,
+            correlationId, causationId, new UnsafeBuffer(bytes), 0, payloadLength, commitFirstPosition, commitLastPosition);
+        return copy;
+    }
+
+    void set(
+        final long position,
+        final long version,
+        final long timestampMicros,
+        final int schemaVersion,
+        final String aggregateType,
+        final String aggregateId,
+        final String eventType,
+        final String commandId,
+        final String correlationId,
+        final String causationId,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength,
+        final long commitFirstPosition,
+        final long commitLastPosition)
+    {
+        this.position = position;
+        this.version = version;
+        this.timestampMicros = timestampMicros;
+        this.schemaVersion = schemaVersion;
+        this.aggregateType = aggregateType;
+        this.aggregateId = aggregateId;
+        this.eventType = eventType;
+        this.commandId = commandId;
+        this.correlationId = correlationId;
+        this.causationId = causationId;
+        this.payload = payload;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
+        this.commitFirstPosition = commitFirstPosition;
+        this.commitLastPosition = commitLastPosition;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String toString()
+    {
+        return "EventRecord{position=" + position + ", commit=[" + commitFirstPosition + ".." + commitLastPosition +
+            "], aggregate=" + aggregateType + '/' + aggregateId + ", version=" + version + ", eventType=" + eventType +
+            ", schemaVersion=" + schemaVersion + ", timestampMicros=" + timestampMicros + ", commandId=" + commandId +
+            ", correlationId=" + correlationId + ", causationId=" + causationId + ", payloadLength=" + payloadLength + '}';
+    }
+}

@@ -1,0 +1,435 @@
+package dev.strand.journal;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The durable record log: commits of events on a Chronicle Queue, one excerpt per commit, positions gapless
+ * from 1. Open it with {@link #open(JournalConfig)}, append through the single {@link #appender()} from one
+ * thread, read with any number of {@link #newReader() readers}, one thread each.
+ *
+ * <p>Threads: the caller's appender thread; one daemon {@code journal-preallocator} thread when
+ * pre-allocation is on; reader threads of the caller's choosing. A lock file ({@value #LOCK_FILE}) keeps two
+ * journals (in this or another process) off the same directory.
+ */
+public final class Journal implements AutoCloseable
+{
+    /** Name of the lock file in the journal directory. */
+    public static final String LOCK_FILE = "journal.lock";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final Path directory;
+    private final SingleChronicleQueue queue;
+    private final RollCycle rollCycle;
+    private final DroppedIndexes dropped;
+    private final RecoveryReport recoveryReport;
+    private final FreeSpaceMonitor freeSpace;
+    private final FileChannel lockChannel;
+    private final Preallocator preallocator;
+    private final Thread preallocatorThread;
+    private final ChronicleJournalAppender appender;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long lastPosition;
+    private volatile long bytesWritten;
+
+    private Journal(
+        final Path directory,
+        final SingleChronicleQueue queue,
+        final DroppedIndexes dropped,
+        final RecoveryReport recoveryReport,
+        final FreeSpaceMonitor freeSpace,
+        final FileChannel lockChannel,
+        final JournalConfig config,
+        final long initialBytes)
+    {
+        this.directory = directory;
+        this.queue = queue;
+        this.rollCycle = queue.rollCycle();
+        this.dropped = dropped;
+        this.recoveryReport = recoveryReport;
+        this.freeSpace = freeSpace;
+        this.lockChannel = lockChannel;
+        this.lastPosition = recoveryReport.lastPosition();
+        this.bytesWritten = initialBytes;
+        if (config == null)
+        {
+            preallocator = null;
+            preallocatorThread = null;
+            appender = null;
+            return;
+        }
+        if (config.preallocate())
+        {
+            final long slack = Math.max(1L << 20, 4L * 8 * queue.indexCount());
+            preallocator = new Preallocator(config.preallocateAheadBytes(), config.preallocateMarginBytes(),
+                config.preallocateChunkBytes(), slack, config.minFreeBytes(), freeSpace);
+            preallocatorThread = new Thread(preallocator, Preallocator.THREAD_NAME);
+            preallocatorThread.setDaemon(true);
+        }
+        else
+        {
+            preallocator = null;
+            preallocatorThread = null;
+        }
+        final ExcerptAppender chronicleAppender = queue.createAppender();
+        chronicleAppender.singleThreadedCheckDisabled(true);
+        appender = new ChronicleJournalAppender(this, chronicleAppender, preallocator, freeSpace,
+            config.minFreeBytes(), config.durability() == Durability.SYNC);
+        if (preallocatorThread != null)
+        {
+            preallocatorThread.start();
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the journal, recovering it: walks it (all of it, or the tail when
+     * {@link JournalConfig#verifyOnOpen()} is false), drops a torn tail durably (side file written and fsynced
+     * before any append), and refuses mid-log corruption.
+     *
+     * @param config the settings.
+     * @return the open journal.
+     * @throws JournalCorruptedException for mid-log corruption, naming the cycle file and the position.
+     * @throws IllegalStateException     if another journal holds the directory's lock.
+     * @throws UncheckedIOException      if the directory cannot be prepared.
+     */
+    public static Journal open(final JournalConfig config)
+    {
+        final long start = System.nanoTime();
+        final Path directory = config.directory().toAbsolutePath();
+        final FileChannel lockChannel = lock(directory);
+        SingleChronicleQueue queue = null;
+        try
+        {
+            final FreeSpaceMonitor freeSpace = new FreeSpaceMonitor(directory);
+            final RollCycle requested = RollCycleNames.resolve(config.rollCycle());
+            queue = ChronicleQueues.open(directory, requested, config.durability(), config.timeProvider(), false);
+            final String effective = RollCycleNames.nameOf(queue.rollCycle());
+            if (!effective.equals(config.rollCycle()))
+            {
+                LOG.warn("journal {}: the existing queue's roll cycle {} overrides the configured {}", directory,
+                    effective, config.rollCycle());
+            }
+
+            DroppedIndexes dropped = DroppedIndexes.load(directory);
+            final VerifyReport verify = JournalVerifier.walk(directory, queue, dropped, config.verifyOnOpen());
+            if (verify.isCorrupt())
+            {
+                final VerifyReport.BadRecord bad = verify.corruption();
+                throw new JournalCorruptedException(bad.reason() + " (Chronicle index 0x" +
+                    Long.toHexString(bad.chronicleIndex()) + ')', bad.file(), bad.expectedPosition());
+            }
+            final List<Long> droppedPositions = new ArrayList<>();
+            if (!verify.tornTail().isEmpty())
+            {
+                final long[] indexes = new long[verify.tornTail().size()];
+                for (int i = 0; i < indexes.length; i++)
+                {
+                    final VerifyReport.BadRecord bad = verify.tornTail().get(i);
+                    indexes[i] = bad.chronicleIndex();
+                    droppedPositions.add(bad.expectedPosition());
+                    LOG.warn("journal {}: dropping torn-tail record (never acknowledged): {}", directory, bad);
+                }
+                dropped = dropped.with(indexes);
+                dropped.store(directory);
+            }
+            final RecoveryReport report = new RecoveryReport(verify.fullWalk(), verify.commits(), verify.events(),
+                verify.lastPosition(), verify.tornTail().size(), List.copyOf(droppedPositions), verify.tornTail(),
+                verify.previouslyDroppedIndexes(), effective, System.nanoTime() - start);
+            final Journal journal = new Journal(directory, queue, dropped, report, freeSpace, lockChannel, config,
+                dataBytes(queue));
+            LOG.info("journal {} open: last position {}, {} commits / {} events checked ({}), {} torn-tail " +
+                "record(s) dropped, roll cycle {}, {} ms", directory, report.lastPosition(), report.commitsScanned(),
+                report.eventsScanned(), report.fullVerify() ? "full walk" : "tail", report.tornTailDropped(), effective,
+                TimeUnit.NANOSECONDS.toMillis(report.durationNanos()));
+            return journal;
+        }
+        catch (final IOException ex)
+        {
+            closeOnFailure(queue, lockChannel);
+            throw new UncheckedIOException("cannot open journal " + directory, ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            closeOnFailure(queue, lockChannel);
+            throw ex;
+        }
+    }
+
+    /**
+     * Opens a journal for reading only (the dump tool): no lock, no appender, no pre-allocator, nothing written.
+     * The tail is checked; a torn tail is skipped in memory (not persisted). {@link #lastPosition()} is the
+     * position at open and does not follow another process's appends.
+     *
+     * @param directory the journal directory.
+     * @return the journal; {@link #appender()} throws.
+     * @throws JournalCorruptedException for mid-log corruption found in the tail.
+     */
+    public static Journal openReadOnly(final Path directory)
+    {
+        final long start = System.nanoTime();
+        final Path dir = directory.toAbsolutePath();
+        if (!Files.isDirectory(dir) || ChronicleQueues.cycleFiles(dir).isEmpty())
+        {
+            throw new IllegalArgumentException("no journal in " + dir);
+        }
+        final SingleChronicleQueue queue = ChronicleQueues.open(dir,
+            RollCycleNames.resolve(JournalConfig.DEFAULT_ROLL_CYCLE), Durability.ASYNC, null, true);
+        try
+        {
+            DroppedIndexes dropped = DroppedIndexes.load(dir);
+            final VerifyReport verify = JournalVerifier.walk(dir, queue, dropped, false);
+            if (verify.isCorrupt())
+            {
+                final VerifyReport.BadRecord bad = verify.corruption();
+                throw new JournalCorruptedException(bad.reason(), bad.file(), bad.expectedPosition());
+            }
+            final long[] torn = verify.tornTail().stream().mapToLong(VerifyReport.BadRecord::chronicleIndex).toArray();
+            dropped = dropped.with(torn);
+            final RecoveryReport report = new RecoveryReport(false, verify.commits(), verify.events(),
+                verify.lastPosition(), 0, List.of(), List.of(), verify.previouslyDroppedIndexes(),
+                RollCycleNames.nameOf(queue.rollCycle()), System.nanoTime() - start);
+            return new Journal(dir, queue, dropped, report, new FreeSpaceMonitor(dir), null, null, dataBytes(queue));
+        }
+        catch (final IOException ex)
+        {
+            queue.close();
+            throw new UncheckedIOException(ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            queue.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @return position of the last committed event, 0 if empty. Readable from any thread.
+     */
+    public long lastPosition()
+    {
+        return lastPosition;
+    }
+
+    /**
+     * @return the single appender; only one thread may use it.
+     * @throws IllegalStateException for a read-only journal.
+     */
+    public JournalAppender appender()
+    {
+        if (appender == null)
+        {
+            throw new IllegalStateException("journal opened read-only");
+        }
+        return appender;
+    }
+
+    /**
+     * @return a new reader positioned at position 1; each reader is used by one thread.
+     */
+    public JournalReader newReader()
+    {
+        checkOpen();
+        final ExcerptTailer tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true);
+        return new JournalReader(this, queue, tailer, dropped);
+    }
+
+    /**
+     * @return approximate bytes of journal data (Chronicle's write positions at open plus records since).
+     */
+    public long bytesWritten()
+    {
+        return bytesWritten;
+    }
+
+    /**
+     * @return usable bytes on the journal's file system, cached and refreshed at most every ~100 ms.
+     */
+    public long freeBytes()
+    {
+        return freeSpace.freeBytes();
+    }
+
+    /**
+     * @return what open() found: records checked, last position, torn-tail records dropped, time taken.
+     */
+    public RecoveryReport recoveryReport()
+    {
+        return recoveryReport;
+    }
+
+    /**
+     * @return the roll cycle in effect (an existing queue's stored cycle overrides the configured one).
+     */
+    public String rollCycle()
+    {
+        return RollCycleNames.nameOf(rollCycle);
+    }
+
+    /**
+     * @return the journal directory.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * @return true once {@link #close()} was called.
+     */
+    public boolean isClosed()
+    {
+        return closed.get();
+    }
+
+    /**
+     * Stops the pre-allocator, closes the appender and the queue, releases the lock. Idempotent.
+     */
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        if (preallocator != null)
+        {
+            preallocator.stop();
+            try
+            {
+                preallocatorThread.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try
+        {
+            if (appender != null)
+            {
+                appender.close();
+            }
+        }
+        finally
+        {
+            closeOnFailure(queue, lockChannel);
+        }
+    }
+
+    Preallocator preallocator()
+    {
+        return preallocator;
+    }
+
+    void checkOpen()
+    {
+        if (closed.get())
+        {
+            throw new IllegalStateException("journal " + directory + " is closed");
+        }
+    }
+
+    /**
+     * Appender thread: a commit ending at {@code position} was written.
+     */
+    void committed(final long position, final int recordBytes)
+    {
+        bytesWritten = bytesWritten + recordBytes + 4;
+        lastPosition = position;
+    }
+
+    private static long dataBytes(final SingleChronicleQueue queue)
+    {
+        long total = 0;
+        for (final long cycle : JournalVerifier.cycles(queue))
+        {
+            final SingleChronicleQueueStore store = queue.storeForCycle((int)cycle, queue.epoch(), false, null);
+            if (store != null)
+            {
+                try
+                {
+                    total += store.writePosition();
+                }
+                finally
+                {
+                    queue.closeStore(store);
+                }
+            }
+        }
+        return total;
+    }
+
+    private static FileChannel lock(final Path directory)
+    {
+        try
+        {
+            Files.createDirectories(directory);
+            final FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+            final FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                channel.close();
+                throw new IllegalStateException("journal " + directory + " is already open in this process", ex);
+            }
+            if (lock == null)
+            {
+                channel.close();
+                throw new IllegalStateException("journal " + directory + " is locked by another process");
+            }
+            return channel;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot lock journal " + directory, ex);
+        }
+    }
+
+    private static void closeOnFailure(final SingleChronicleQueue queue, final FileChannel lockChannel)
+    {
+        try
+        {
+            if (queue != null)
+            {
+                queue.close();
+            }
+        }
+        finally
+        {
+            if (lockChannel != null)
+            {
+                try
+                {
+                    lockChannel.close();
+                }
+                catch (final IOException ex)
+                {
+                    LOG.warn("releasing the journal lock failed", ex);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.strand.journal;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The journal's single appender. Only one thread may use it (the engine's journal stage). A commit is the
+ * events of one command or one atomic batch: {@link #begin()}, {@link #add} each event, {@link #commit()}.
+ * The whole commit becomes one Chronicle excerpt with a CRC32C, so a crash leaves all of it or none of it.
+ * The append path allocates nothing in steady state.
+ *
+ * <p>Errors: {@link #commit()} and {@link #flush()} throw {@link JournalWriteException} on I/O failure and
+ * {@link JournalFullException} when free space is below the floor. An {@link Error} (such as the
+ * {@code InternalError} HotSpot raises for a SIGBUS on the mapped file) propagates unchanged. The engine
+ * treats any throwable as a halt.
+ */
+public interface JournalAppender
+{
+    /**
+     * Starts a commit.
+     *
+     * @throws IllegalStateException if a commit is already begun or the journal is closed.
+     */
+    void begin();
+
+    /**
+     * Adds one event to the begun commit. Strings may be null; each is limited to 65,534 UTF-8 bytes.
+     * A causation id equal to the command id is stored once, as a flag.
+     *
+     * @param position        must be {@link Journal#lastPosition()} + 1 + the events already added.
+     * @param aggregateType   aggregate type name.
+     * @param aggregateId     aggregate id.
+     * @param version         aggregate version after this event.
+     * @param eventType       event type name.
+     * @param schemaVersion   payload schema version.
+     * @param timestampMicros the command's timestamp, epoch micros.
+     * @param commandId       id of the command that produced the event.
+     * @param correlationId   correlation id.
+     * @param causationId     causation id.
+     * @param payload         buffer holding the encoded payload (copied; may be reused after the call).
+     * @param offset          payload offset in the buffer.
+     * @param length          payload length.
+     * @throws IllegalStateException    if no commit is begun or the position is not the next one.
+     * @throws IllegalArgumentException if a string is too long or the payload range is outside the buffer.
+     */
+    void add(
+        long position,
+        String aggregateType,
+        String aggregateId,
+        long version,
+        String eventType,
+        int schemaVersion,
+        long timestampMicros,
+        String commandId,
+        String correlationId,
+        String causationId,
+        DirectBuffer payload,
+        int offset,
+        int length);
+
+    /**
+     * Writes the begun commit as one excerpt; then {@link Journal#lastPosition()} advances. A commit with
+     * no events writes nothing. On {@link JournalFullException} nothing is written and the commit stays
+     * begun (the caller may {@link #abort()} it).
+     *
+     * @throws IllegalStateException if no commit is begun.
+     * @throws JournalFullException  if free space is below the floor.
+     * @throws JournalWriteException on I/O failure.
+     */
+    void commit();
+
+    /**
+     * Discards the begun commit, if any.
+     */
+    void abort();
+
+    /**
+     * Group-commit point, called at the end of a Disruptor batch. SYNC: msyncs everything committed so far.
+     * ASYNC: does nothing.
+     *
+     * @throws JournalWriteException on I/O failure.
+     */
+    void flush();
+}

@@ -1,0 +1,283 @@
+package dev.strand.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Walks the journal checking every record's CRC32C, structure and position continuity. The one walker:
+ * {@link Journal#open(JournalConfig)} uses it for recovery and {@code JournalVerify} for the tool.
+ *
+ * <p>Rules: a record that fails its checks (or that Chronicle cannot read) with no valid record after it is a
+ * torn tail; a bad record with a valid record after it, or a valid record whose first position does not
+ * continue the previous one, is mid-log corruption. Records listed in the dropped-excerpt side file are
+ * skipped.
+ */
+public final class JournalVerifier
+{
+    /** Records walked first when only the tail is checked; grows eightfold until a valid record is found. */
+    static final long TAIL_WINDOW = 256;
+    static final long FROM_START = Long.MIN_VALUE;
+    private static final long UNKNOWN = -1;
+
+    private JournalVerifier()
+    {
+    }
+
+    /**
+     * Walks a whole journal directory without writing to it (no appender, no side file). Safe to run while
+     * the journal is open in another process; it then reports what was committed when it read each record.
+     *
+     * @param directory the journal directory.
+     * @return the report; {@link VerifyReport#isCorrupt()} tells mid-log corruption.
+     * @throws IllegalArgumentException  if the directory does not exist.
+     * @throws JournalCorruptedException if the dropped-excerpt side file is damaged.
+     */
+    public static VerifyReport verify(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            throw new IllegalArgumentException("not a directory: " + directory);
+        }
+        final DroppedIndexes dropped = DroppedIndexes.load(directory);
+        if (ChronicleQueues.cycleFiles(directory).isEmpty())
+        {
+            return walk(directory, null, dropped, true);
+        }
+        try (SingleChronicleQueue queue = ChronicleQueues.open(directory, RollCycles.FAST_DAILY, Durability.ASYNC,
+            null, true))
+        {
+            return walk(directory, queue, dropped, true);
+        }
+    }
+
+    /**
+     * Walks an open queue: everything when {@code full}, else the tail (at least {@link #TAIL_WINDOW} records
+     * and back to the last valid one).
+     */
+    static VerifyReport walk(
+        final Path directory,
+        final SingleChronicleQueue queue,
+        final DroppedIndexes dropped,
+        final boolean full)
+    {
+        final long start = System.nanoTime();
+        final List<Path> cycleFiles = ChronicleQueues.cycleFiles(directory);
+        final List<Long> droppedList = new ArrayList<>();
+        for (final long index : dropped.toArray())
+        {
+            droppedList.add(index);
+        }
+        if (queue == null || cycleFiles.isEmpty())
+        {
+            return new VerifyReport(directory, full, 0, 0, 0, 0, 0, cycleFiles, List.copyOf(droppedList), List.of(),
+                null, -1, System.nanoTime() - start);
+        }
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            Walk walk;
+            if (full)
+            {
+                walk = new Walk(queue, dropped);
+                walk.run(tailer, FROM_START);
+            }
+            else
+            {
+                long window = TAIL_WINDOW;
+                while (true)
+                {
+                    final long from = indexOfLast(queue, tailer, window);
+                    walk = new Walk(queue, dropped);
+                    walk.run(tailer, from);
+                    if (from == FROM_START || walk.commits > 0)
+                    {
+                        break;
+                    }
+                    window *= 8;
+                }
+            }
+            return new VerifyReport(directory, full, walk.commits, walk.events, walk.firstPosition, walk.lastPosition,
+                walk.bytes, cycleFiles, List.copyOf(droppedList), List.copyOf(walk.pending), walk.corruption,
+                walk.lastValidIndex, System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * @return the Chronicle index {@code n} records before the end, or {@link #FROM_START} if there are fewer.
+     */
+    static long indexOfLast(final SingleChronicleQueue queue, final ExcerptTailer tailer, final long n)
+    {
+        final RollCycle rollCycle = queue.rollCycle();
+        long remaining = n;
+        for (final long cycle : cycles(queue).descendingSet())
+        {
+            final long count = tailer.excerptsInCycle((int)cycle);
+            if (count >= remaining)
+            {
+                return rollCycle.toIndex((int)cycle, count - remaining);
+            }
+            remaining -= Math.max(0, count);
+        }
+        return FROM_START;
+    }
+
+    static TreeSet<Long> cycles(final SingleChronicleQueue queue)
+    {
+        final int first = queue.firstCycle();
+        final int last = queue.lastCycle();
+        if (first > last || last < 0)
+        {
+            return new TreeSet<>();
+        }
+        final Set<Long> set = queue.listCyclesBetween(first, last);
+        return new TreeSet<>(set);
+    }
+
+    private static final class Walk
+    {
+        private final SingleChronicleQueue queue;
+        private final DroppedIndexes dropped;
+        private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
+        private final CommitDecoder decoder = new CommitDecoder();
+        private final List<VerifyReport.BadRecord> pending = new ArrayList<>();
+        private VerifyReport.BadRecord corruption;
+        private long commits;
+        private long events;
+        private long bytes;
+        private long firstPosition;
+        private long lastPosition;
+        private long lastValidIndex = -1;
+        private long expected;
+
+        Walk(final SingleChronicleQueue queue, final DroppedIndexes dropped)
+        {
+            this.queue = queue;
+            this.dropped = dropped;
+        }
+
+        void run(final ExcerptTailer tailer, final long from)
+        {
+            if (from == FROM_START || !tailer.moveToIndex(from))
+            {
+                tailer.toStart();
+                expected = 1;
+            }
+            else
+            {
+                expected = UNKNOWN;
+            }
+            while (corruption == null)
+            {
+                final long before = tailer.index();
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    final long index = dc.index();
+                    if (dropped.contains(index))
+                    {
+                        continue;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final long remaining = bytes.readRemaining();
+                    if (remaining > Integer.MAX_VALUE - 64)
+                    {
+                        pending.add(bad(tailer, index, -1, "record length " + remaining + " is impossible"));
+                        continue;
+                    }
+                    final int length = (int)remaining;
+                    buffer.checkLimit(length);
+                    bytes.nativeRead(bytes.readPosition(), buffer.addressOffset(), length);
+                    check(tailer, index, length);
+                }
+                catch (final JournalCorruptedException ex)
+                {
+                    throw ex;
+                }
+                catch (final RuntimeException ex)
+                {
+                    pending.add(bad(tailer, before, -1, "Chronicle cannot read it: " + ex));
+                    if (queue.rollCycle().toCycle(before) < queue.lastCycle())
+                    {
+                        corruption = note(pending.get(0), "unreadable record with later cycle files after it");
+                        break;
+                    }
+                    if (!tailer.moveToIndex(before + 1))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        private void check(final ExcerptTailer tailer, final long index, final int length)
+        {
+            final String reason = decoder.validate(buffer, length);
+            if (reason != null)
+            {
+                pending.add(bad(tailer, index, claimed(length), reason));
+                return;
+            }
+            final long first = CommitDecoder.firstPosition(buffer);
+            final int count = CommitDecoder.count(buffer);
+            if (!pending.isEmpty())
+            {
+                corruption = note(pending.get(0), "followed by a valid record at index 0x" + Long.toHexString(index));
+                return;
+            }
+            if (expected != UNKNOWN && first != expected)
+            {
+                corruption = bad(tailer, index, first,
+                    "position gap: record starts at " + first + ", expected " + expected);
+                return;
+            }
+            if (commits == 0)
+            {
+                firstPosition = first;
+            }
+            commits++;
+            events += count;
+            bytes += length;
+            lastPosition = first + count - 1;
+            expected = lastPosition + 1;
+            lastValidIndex = index;
+        }
+
+        private long claimed(final int length)
+        {
+            if (length < CommitFormat.COMMIT_HEADER_LENGTH)
+            {
+                return -1;
+            }
+            final long claimed = buffer.getLong(CommitFormat.FIRST_POSITION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            return claimed >= 1 ? claimed : -1;
+        }
+
+        private VerifyReport.BadRecord bad(
+            final ExcerptTailer tailer, final long index, final long claimed, final String reason)
+        {
+            return new VerifyReport.BadRecord(index, ChronicleQueues.currentFile(tailer),
+                expected == UNKNOWN ? lastPosition + 1 : expected, claimed, reason);
+        }
+
+        private static VerifyReport.BadRecord note(final VerifyReport.BadRecord bad, final String note)
+        {
+            return new VerifyReport.BadRecord(bad.chronicleIndex(), bad.file(), bad.expectedPosition(),
+                bad.claimedPosition(), bad.reason() + "; " + note);
+        }
+    }
+}

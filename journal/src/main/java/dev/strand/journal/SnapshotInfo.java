@@ -1,0 +1,24 @@
+package dev.strand.journal;
+
+import java.nio.file.Path;
+
+/**
+ * A snapshot file as found on disk or just written.
+ *
+ * @param file                 the file.
+ * @param position             the journal position it was taken at.
+ * @param sizeBytes            file size.
+ * @param createdAtEpochMillis when it was written.
+ * @param formatVersion        container format version, -1 when the header is unreadable.
+ * @param durationNanos        how long writing it took (temp file to directory fsync), -1 when not known
+ *                             (files found on disk).
+ */
+public record SnapshotInfo(
+    Path file,
+    long position,
+    long sizeBytes,
+    long createdAtEpochMillis,
+    int formatVersion,
+    long durationNanos)
+{
+}
