@@ -1,0 +1,112 @@
+package dev.strand.engine.api;
+
+import dev.strand.engine.core.StrandEngine;
+import dev.strand.engine.spi.FieldReader;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The engine: one writer thread owns all aggregate state; commands enter through a ring buffer, their events are
+ * journaled before anyone hears of them. Thread-safe: any thread may submit, query and subscribe.
+ */
+public interface Engine extends AutoCloseable
+{
+    /** Opens the journal, recovers (newest valid snapshot + journal tail) and starts the pipeline. */
+    static Engine start(final EngineConfig config)
+    {
+        return StrandEngine.start(config);
+    }
+
+    /**
+     * Builds a command at ingress: resolves its type, validates the envelope, decodes {@code data} with the
+     * module's decoder and stamps the ingress time.
+     *
+     * @param commandId       idempotency key, 1..128 chars, or null to generate one.
+     * @param expectedVersion {@link Command#ANY_VERSION}, {@link Command#NO_AGGREGATE} or a version >= 0.
+     * @throws InvalidCommandException with UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
+     */
+    Command newCommand(
+        String commandId, String type, String aggregateId, long expectedVersion, String correlationId, FieldReader data);
+
+    /** Submits one command; never blocks. A full ring answers OVERLOADED at once, on this thread. */
+    void submit(Command command, CommandCallback callback);
+
+    /**
+     * Submits a batch, executed in order in one ring slot. {@code atomic}: all are journaled together or none
+     * is (the first rejection rolls back the batch); otherwise each command stands on its own.
+     */
+    void submitBatch(List<Command> commands, boolean atomic, BatchCallback callback);
+
+    /** Convenience for tests and tools: {@link #submit} as a future. */
+    default CompletableFuture<CommandResult> submit(final Command command)
+    {
+        final CompletableFuture<CommandResult> future = new CompletableFuture<>();
+        submit(command, future::complete);
+        return future;
+    }
+
+    /** Lifecycle state and halt reason. */
+    EngineStatus status();
+
+    /** Last journaled position. */
+    long journalPosition();
+
+    /** Last position the read model has applied. */
+    long readModelPosition();
+
+    /**
+     * Completes when the read model has applied {@code position} (read-your-writes), with the applied position;
+     * completes exceptionally with {@link java.util.concurrent.TimeoutException} after {@code timeout}.
+     */
+    CompletableFuture<Long> awaitReadModel(long position, Duration timeout);
+
+    /** An aggregate's current state from the read model (never the writer's). */
+    Optional<AggregateView> aggregate(String aggregateId);
+
+    /**
+     * Temporal query: the aggregate as it was after its version {@code atVersion} (when >= 1) or as of global
+     * position {@code atPosition} (when >= 1), rebuilt from the journal. Blocking: call off event loops.
+     *
+     * @return empty when the aggregate did not exist then or the version is beyond its current one.
+     */
+    Optional<AggregateView> aggregateAt(String aggregateId, long atVersion, long atPosition);
+
+    /** One aggregate's events from {@code fromVersion}, in version order. Blocking journal read. */
+    EventPage aggregateEvents(String aggregateId, long fromVersion, int limit);
+
+    /**
+     * The global log from {@code fromPosition}, filtered; scans at most {@code maxScan} records. Blocking journal
+     * read. {@link EventPage#next()} is the position to continue from.
+     */
+    EventPage readEvents(long fromPosition, int limit, EventFilter filter, int maxScan);
+
+    /**
+     * Subscribes from {@code fromPosition} (1 = from the start; 0 = live only, from the next event), filtered.
+     * Events arrive in position order with no gap and no duplicate, from the journal while behind and from memory
+     * once caught up.
+     */
+    Subscription subscribe(long fromPosition, EventFilter filter, SubscriptionSink sink);
+
+    /** Takes a snapshot now (off the write path); completes with its summary. */
+    CompletableFuture<SnapshotSummary> takeSnapshot();
+
+    /** Snapshots on disk, newest first. */
+    List<SnapshotSummary> snapshots();
+
+    /** A hash of the writer's whole state (aggregates and idempotency window), computed on the writer thread. */
+    CompletableFuture<Long> stateHash();
+
+    EngineMetrics metrics();
+
+    EngineConfig config();
+
+    /**
+     * Stops taking commands (new ones get HALTED "stopping"), drains the ring, writes a final snapshot when
+     * configured, and closes the journal. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package dev.strand.engine.api;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Engine figures for export (the gateway turns them into Prometheus metrics). Every method is thread-safe and
+ * cheap; none touches the writer's state.
+ */
+public interface EngineMetrics
+{
+    /**
+     * Append latency since start, in nanoseconds: from the command's ingress stamp to the moment the completion
+     * stage saw it journaled. A fresh copy on each call.
+     */
+    Histogram appendLatency();
+
+    long commandsAccepted();
+
+    /** Rejected by a rule (400/404/409/422 families), not counting OVERLOADED/HALTED. */
+    long commandsRejected();
+
+    long commandsOverloaded();
+
+    long commandsHalted();
+
+    long commandsReplayed();
+
+    /** Commands whose handler threw (module bugs). */
+    long commandsFailed();
+
+    long ringSize();
+
+    long ringRemainingCapacity();
+
+    /** Last journaled position. */
+    long journalPosition();
+
+    long journalBytes();
+
+    long journalFreeBytes();
+
+    /** Last position the read model applied. */
+    long readModelPosition();
+
+    /** Number of live subscriptions. */
+    int subscriptions();
+
+    long snapshotsTaken();
+
+    /** Epoch millis of the newest snapshot, 0 if none. */
+    long lastSnapshotEpochMillis();
+
+    long lastSnapshotDurationMicros();
+
+    long lastSnapshotPosition();
+}

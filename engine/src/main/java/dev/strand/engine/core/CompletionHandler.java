@@ -1,0 +1,121 @@
+package dev.strand.engine.core;
+
+import com.lmax.disruptor.EventHandler;
+import dev.strand.engine.api.BatchResult;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.RecordedEvent;
+import dev.strand.engine.api.RejectionKind;
+import dev.strand.journal.EventRecord;
+import dev.strand.journal.Journal;
+import dev.strand.journal.JournalReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs after the logic stage has journaled (and, in sync mode, flushed) a slot: resolves idempotent replays from the
+ * journal, records metrics and calls back. Error policy: a callback that throws is logged and skipped.
+ */
+final class CompletionHandler implements EventHandler<CommandSlot>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(CompletionHandler.class);
+
+    private final Counters counters;
+    private final EventCodec codec;
+    private final JournalReader reader;
+    private final EventRecord record = new EventRecord();
+
+    CompletionHandler(final Counters counters, final ModuleRegistry registry, final Journal journal)
+    {
+        this.counters = counters;
+        this.codec = new EventCodec(registry);
+        this.reader = journal.newReader();
+    }
+
+    @Override
+    public void onEvent(final CommandSlot slot, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            final long latency = System.nanoTime() - slot.ingressNanos;
+            if (slot.kind == CommandSlot.SINGLE)
+            {
+                final CommandResult result = resolve(slot.result);
+                count(result, latency);
+                slot.callback.onComplete(result);
+            }
+            else if (slot.kind == CommandSlot.BATCH)
+            {
+                final CommandResult[] results = slot.results;
+                for (int i = 0; i < results.length; i++)
+                {
+                    results[i] = resolve(results[i]);
+                    count(results[i], latency);
+                }
+                slot.batchCallback.onComplete(new BatchResult(slot.atomic, List.of(results), slot.failedIndex));
+            }
+        }
+        catch (final Throwable t)
+        {
+            LOG.error("completion of ring slot {} failed; the caller was not answered", sequence, t);
+        }
+        finally
+        {
+            slot.clear();
+        }
+    }
+
+    private void count(final CommandResult result, final long latencyNanos)
+    {
+        if (result.accepted())
+        {
+            if (result.replayed())
+            {
+                counters.replayed.increment();
+            }
+            else
+            {
+                counters.accepted.increment();
+                counters.recordLatency(latencyNanos);
+            }
+        }
+        else if (result.rejection().kind() == RejectionKind.UNAVAILABLE)
+        {
+            counters.halted.increment();
+        }
+        else if (result.rejection().kind() == RejectionKind.INTERNAL)
+        {
+            counters.failed.increment();
+        }
+        else
+        {
+            counters.rejected.increment();
+        }
+    }
+
+    /** A replay marker carries the first position of the original events: read them back from the journal. */
+    private CommandResult resolve(final CommandResult result)
+    {
+        if (result == null || !result.replayed() || result.events() != null)
+        {
+            return result;
+        }
+        final List<RecordedEvent> events = new ArrayList<>(2);
+        if (reader.seek(result.position()))
+        {
+            while (reader.next(record) && result.commandId().equals(record.commandId()))
+            {
+                events.add(codec.toRecorded(record));
+            }
+        }
+        final long last = events.isEmpty() ? result.position() : events.get(events.size() - 1).position();
+        return new CommandResult(result.commandId(), null, true, last, List.copyOf(events));
+    }
+
+    void close()
+    {
+        reader.close();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.strand.engine.core;
+
+import dev.strand.engine.api.AggregateView;
+import dev.strand.journal.EventRecord;
+import dev.strand.journal.Journal;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The query side: its own copy of every aggregate, built by following the journal on thread {@code read-model}.
+ * Queries read its concurrent map and never the writer's state. It publishes the position it has applied, and
+ * completes read-your-writes waiters when that position is reached. It also keeps, per aggregate, the position of
+ * each version (8 bytes per event) to page through an aggregate's events.
+ */
+final class ReadModel extends JournalFollower
+{
+    private final ConcurrentHashMap<String, AggregateEntry> aggregates = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongIndex> positionsByAggregate = new ConcurrentHashMap<>();
+    private final EngineState state;
+    private final ConcurrentLinkedQueue<Waiter> newWaiters = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
+    private volatile long appliedPosition;
+
+    ReadModel(final Journal journal, final ModuleRegistry registry, final int windowCapacity)
+    {
+        super("read-model", journal);
+        this.state = new EngineState(registry, aggregates, windowCapacity);
+    }
+
+    EngineState state()
+    {
+        return state;
+    }
+
+    /**
+     * Prepares the replica before {@link #start}: the snapshot (if any) was loaded into {@link #state()}; the
+     * version index is rebuilt from the journal headers up to the snapshot's position (no decoding, no evolve).
+     */
+    void indexUpTo(final long position)
+    {
+        if (position > 0)
+        {
+            try (var reader = journal.newReader())
+            {
+                final EventRecord record = new EventRecord();
+                reader.seek(1);
+                while (reader.nextPosition() <= position && reader.next(record))
+                {
+                    index(record);
+                }
+            }
+        }
+        appliedPosition = state.position();
+    }
+
+    private void index(final EventRecord record)
+    {
+        positionsByAggregate.computeIfAbsent(record.aggregateId(), id -> new LongIndex()).add(record.position());
+    }
+
+    @Override
+    protected void onRecord(final EventRecord record)
+    {
+        state.apply(record);
+        index(record);
+        appliedPosition = record.position();
+    }
+
+    @Override
+    protected int doIdleWork()
+    {
+        int work = 0;
+        Waiter w;
+        while ((w = newWaiters.poll()) != null)
+        {
+            waiters.add(w);
+            work++;
+        }
+        final long applied = appliedPosition;
+        while (!waiters.isEmpty() && waiters.peek().position <= applied)
+        {
+            waiters.poll().future.complete(applied);
+            work++;
+        }
+        return work;
+    }
+
+    @Override
+    protected void onFailure(final Throwable t)
+    {
+        Waiter w;
+        while ((w = newWaiters.poll()) != null)
+        {
+            w.future.completeExceptionally(t);
+        }
+        while ((w = waiters.poll()) != null)
+        {
+            w.future.completeExceptionally(t);
+        }
+    }
+
+    long appliedPosition()
+    {
+        return appliedPosition;
+    }
+
+    CompletableFuture<Long> await(final long position)
+    {
+        final long applied = appliedPosition;
+        if (position <= applied)
+        {
+            return CompletableFuture.completedFuture(applied);
+        }
+        final Waiter waiter = new Waiter(position, new CompletableFuture<>());
+        newWaiters.add(waiter);
+        return waiter.future;
+    }
+
+    AggregateView view(final String aggregateId)
+    {
+        final AggregateEntry entry = aggregates.get(aggregateId);
+        return entry == null ? null : new AggregateView(aggregateId, entry.module(), entry.version(), entry.lastPosition(), entry.state());
+    }
+
+    /** Current version of an aggregate as the read model knows it, 0 when unknown. */
+    long version(final String aggregateId)
+    {
+        final AggregateEntry entry = aggregates.get(aggregateId);
+        return entry == null ? 0 : entry.version();
+    }
+
+    /** The positions of an aggregate's events (index = version - 1), or null. */
+    LongIndex positions(final String aggregateId)
+    {
+        return positionsByAggregate.get(aggregateId);
+    }
+
+    private record Waiter(long position, CompletableFuture<Long> future)
+    {
+    }
+}

@@ -1,0 +1,207 @@
+package dev.strand.engine.core;
+
+import dev.strand.engine.EngineFixture;
+import dev.strand.engine.api.Command;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.SnapshotSummary;
+import dev.strand.engine.ledger.Account;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.strand.engine.EngineFixture.command;
+import static dev.strand.engine.EngineFixture.data;
+import static dev.strand.engine.EngineFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RecoveryTest
+{
+    @TempDir
+    Path dir;
+
+    private static void writeSomeHistory(final Engine engine, final int accounts, final int deposits)
+    {
+        for (int i = 0; i < accounts; i++)
+        {
+            run(engine, "OpenAccount", "acc-" + i);
+        }
+        for (int i = 0; i < deposits; i++)
+        {
+            run(engine, command(engine, "dep-" + i, "Deposit", "acc-" + (i % accounts), Command.ANY_VERSION,
+                data("amount", (long)(i + 1))));
+        }
+    }
+
+    private static long hash(final Engine engine) throws Exception
+    {
+        return engine.stateHash().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shouldRecoverTheSameStateFromTheJournalAlone() throws Exception
+    {
+        final long hash;
+        try (Engine engine = EngineFixture.start(dir, b -> b.snapshotOnShutdown(false)))
+        {
+            writeSomeHistory(engine, 5, 50);
+            hash = hash(engine);
+        }
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            assertThat(engine.snapshots()).isEmpty();
+            assertThat(hash(engine)).isEqualTo(hash);
+            assertThat(engine.journalPosition()).isEqualTo(55);
+        }
+    }
+
+    @Test
+    void shouldKeepTheIdempotencyWindowAcrossRestart() throws Exception
+    {
+        final CommandResult original;
+        try (Engine engine = EngineFixture.start(dir, b -> b.snapshotOnShutdown(false)))
+        {
+            writeSomeHistory(engine, 2, 4);
+            original = run(engine, command(engine, "once", "Deposit", "acc-0", Command.ANY_VERSION, data("amount", 7L)));
+        }
+        for (int restart = 0; restart < 2; restart++)
+        {
+            try (Engine engine = EngineFixture.start(dir))
+            {
+                final CommandResult repeat = run(engine,
+                    command(engine, "once", "Deposit", "acc-0", Command.ANY_VERSION, data("amount", 7L)));
+                assertThat(repeat.replayed()).isTrue();
+                assertThat(repeat.position()).isEqualTo(original.position());
+                assertThat(repeat.events()).hasSize(1);
+                assertThat(engine.journalPosition()).isEqualTo(original.position());
+            }
+        }
+    }
+
+    @Test
+    void shouldForgetIdsOlderThanTheWindow()
+    {
+        try (Engine engine = EngineFixture.start(dir, b -> b.idempotencyWindow(3)))
+        {
+            run(engine, "OpenAccount", "a");
+            for (int i = 0; i < 5; i++)
+            {
+                run(engine, command(engine, "d" + i, "Deposit", "a", Command.ANY_VERSION, data("amount", 1L)));
+            }
+            assertThat(run(engine, command(engine, "d4", "Deposit", "a", Command.ANY_VERSION, data("amount", 1L))).replayed()).isTrue();
+            final CommandResult old = run(engine, command(engine, "d0", "Deposit", "a", Command.ANY_VERSION, data("amount", 1L)));
+            assertThat(old.replayed()).as("d0 left the window: executed again").isFalse();
+            assertThat(old.accepted()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRecoverFromSnapshotPlusTailWithTheSameHash() throws Exception
+    {
+        final long hash;
+        try (Engine engine = EngineFixture.start(dir, b -> b.snapshotOnShutdown(false)))
+        {
+            writeSomeHistory(engine, 5, 40);
+            final SnapshotSummary snapshot = engine.takeSnapshot().get(30, TimeUnit.SECONDS);
+            assertThat(snapshot.position()).isEqualTo(45);
+            writeSomeHistory2(engine);
+            hash = hash(engine);
+        }
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            assertThat(engine.snapshots()).extracting(SnapshotSummary::position).containsExactly(45L);
+            assertThat(hash(engine)).isEqualTo(hash);
+            engine.awaitReadModel(engine.journalPosition(), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertThat(((StrandEngine)engine).readModelStateHash()).isEqualTo(hash);
+            assertThat(((Account)engine.aggregate("acc-1").orElseThrow().state()).balance()).isGreaterThan(0);
+        }
+    }
+
+    private static void writeSomeHistory2(final Engine engine)
+    {
+        run(engine, "Transfer", "acc-1", "to", "acc-2", "amount", 3L);
+        run(engine, "Withdraw", "acc-3", "amount", 2L);
+    }
+
+    @Test
+    void shouldWriteAFinalSnapshotAtCleanShutdownAndReplayNothingAfterIt() throws Exception
+    {
+        final long hash;
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            writeSomeHistory(engine, 3, 10);
+            hash = hash(engine);
+        }
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            assertThat(engine.snapshots()).extracting(SnapshotSummary::position).containsExactly(13L);
+            assertThat(hash(engine)).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void shouldFallBackToAnOlderSnapshotWhenTheNewestIsCorrupt() throws Exception
+    {
+        final long hash;
+        try (Engine engine = EngineFixture.start(dir, b -> b.snapshotOnShutdown(false)))
+        {
+            writeSomeHistory(engine, 3, 10);
+            engine.takeSnapshot().get(30, TimeUnit.SECONDS);
+            run(engine, "Deposit", "acc-0", "amount", 1000L);
+            final SnapshotSummary newest = engine.takeSnapshot().get(30, TimeUnit.SECONDS);
+            assertThat(newest.position()).isEqualTo(14);
+            run(engine, "Deposit", "acc-1", "amount", 5L);
+            hash = hash(engine);
+        }
+        final Path newestFile;
+        try (Stream<Path> files = Files.list(dir.resolve("snapshots")))
+        {
+            final List<Path> all = files.filter(Files::isRegularFile).sorted().toList();
+            assertThat(all).hasSizeGreaterThanOrEqualTo(2);
+            newestFile = all.stream().filter(p -> p.getFileName().toString().contains("14")).findFirst().orElse(all.get(all.size() - 1));
+        }
+        flipByteInTheMiddle(newestFile);
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            assertThat(hash(engine)).as("older snapshot + longer replay gives the same state").isEqualTo(hash);
+            assertThat(((Account)awaitView(engine, "acc-0")).balance()).isGreaterThan(1000);
+        }
+    }
+
+    private static Object awaitView(final Engine engine, final String id) throws Exception
+    {
+        engine.awaitReadModel(engine.journalPosition(), Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+        return engine.aggregate(id).orElseThrow().state();
+    }
+
+    private static void flipByteInTheMiddle(final Path file) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            final long at = raf.length() / 2;
+            raf.seek(at);
+            final int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x40);
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondEngineOnTheSameDirectory()
+    {
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            assertThatThrownBy(() -> EngineFixture.start(dir))
+                .hasMessageContaining("in use by another process");
+        }
+    }
+}
