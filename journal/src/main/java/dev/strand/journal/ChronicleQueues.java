@@ -49,6 +49,19 @@ final class ChronicleQueues
     }
 
     /**
+     * Opens an existing queue for the tools and read-only journals. Deliberately not Chronicle's read-only
+     * mode: a read-only mapping of a truncated cycle file faults the JVM (SIGBUS, surfacing as
+     * {@code InternalError}) when a record runs past the end of the file. Read-write, Chronicle grows the file
+     * back to its mapped size with zeros, as any open does; no record is written since no appender exists.
+     * The default roll cycle is only a placeholder: an existing queue's stored cycle overrides it.
+     */
+    static SingleChronicleQueue openForReading(final Path directory)
+    {
+        return open(directory, RollCycleNames.resolve(JournalConfig.DEFAULT_ROLL_CYCLE), Durability.ASYNC, null,
+            false);
+    }
+
+    /**
      * @return the cycle files in the directory, oldest first (their names sort by time).
      */
     static List<Path> cycleFiles(final Path directory)

@@ -175,7 +175,8 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Opens a journal for reading only (the dump tool): no lock, no appender, no pre-allocator, nothing written.
+     * Opens a journal for reading only (the dump tool): no lock, no appender, no pre-allocator, no record or
+     * side file written (the Chronicle queue itself is opened read-write, see the verify tool's notes).
      * The tail is checked; a torn tail is skipped in memory (not persisted). {@link #lastPosition()} is the
      * position at open and does not follow another process's appends.
      *
@@ -191,8 +192,7 @@ public final class Journal implements AutoCloseable
         {
             throw new IllegalArgumentException("no journal in " + dir);
         }
-        final SingleChronicleQueue queue = ChronicleQueues.open(dir,
-            RollCycleNames.resolve(JournalConfig.DEFAULT_ROLL_CYCLE), Durability.ASYNC, null, true);
+        final SingleChronicleQueue queue = ChronicleQueues.openForReading(dir);
         try
         {
             DroppedIndexes dropped = DroppedIndexes.load(dir);

@@ -3,7 +3,6 @@ package dev.strand.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -37,8 +36,9 @@ public final class JournalVerifier
     }
 
     /**
-     * Walks a whole journal directory without writing to it (no appender, no side file). Safe to run while
+     * Walks a whole journal directory without writing records (no appender, no side file). Safe to run while
      * the journal is open in another process; it then reports what was committed when it read each record.
+     * The queue is opened read-write all the same (see {@link ChronicleQueues#openForReading(Path)}).
      *
      * @param directory the journal directory.
      * @return the report; {@link VerifyReport#isCorrupt()} tells mid-log corruption.
@@ -56,8 +56,7 @@ public final class JournalVerifier
         {
             return walk(directory, null, dropped, true);
         }
-        try (SingleChronicleQueue queue = ChronicleQueues.open(directory, RollCycles.FAST_DAILY, Durability.ASYNC,
-            null, true))
+        try (SingleChronicleQueue queue = ChronicleQueues.openForReading(directory))
         {
             return walk(directory, queue, dropped, true);
         }

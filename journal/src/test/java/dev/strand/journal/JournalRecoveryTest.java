@@ -1,0 +1,247 @@
+package dev.strand.journal;
+
+import dev.strand.journal.tools.JournalVerify;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Torn tails and mid-log corruption made on real cycle files.
+ */
+class JournalRecoveryTest
+{
+    private static final int PAYLOAD = 3000;
+    private static final int RECORDS = 20;
+
+    @TempDir
+    Path dir;
+
+    enum Damage
+    {
+        TRUNCATE_MID_RECORD,
+        ZERO_TAIL_BYTES,
+        RANDOM_BYTES
+    }
+
+    @ParameterizedTest
+    @EnumSource(Damage.class)
+    void shouldDropTornTailDurablyAndKeepAppending(final Damage damage) throws IOException
+    {
+        writeMarkedJournal(RECORDS, RECORDS);
+        final Path file = CycleFileSurgery.onlyCycleFile(dir);
+        final long payloadAt = CycleFileSurgery.find(file, marker(RECORDS));
+        switch (damage)
+        {
+            case TRUNCATE_MID_RECORD:
+                CycleFileSurgery.truncate(file, payloadAt + PAYLOAD / 2);
+                break;
+            case ZERO_TAIL_BYTES:
+                CycleFileSurgery.zero(file, payloadAt + PAYLOAD - 16, 20);
+                break;
+            case RANDOM_BYTES:
+                CycleFileSurgery.random(file, payloadAt + 100, 200, 42);
+                break;
+            default:
+                throw new AssertionError(damage);
+        }
+
+        assertThat(runVerify()).isEqualTo(JournalVerify.OK);
+
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            final RecoveryReport report = journal.recoveryReport();
+            assertThat(report.tornTailDropped()).isEqualTo(1);
+            assertThat(report.droppedPositions()).containsExactly((long)RECORDS);
+            assertThat(report.dropped().get(0).file()).isEqualTo(file);
+            assertThat(journal.lastPosition()).isEqualTo(RECORDS - 1);
+            assertThat(Files.exists(dir.resolve(DroppedIndexes.FILE_NAME))).isTrue();
+            assertReadsBack(journal, RECORDS - 1);
+            Fixtures.append(journal, 5, 2, 50);
+            assertThat(journal.lastPosition()).isEqualTo(RECORDS - 1 + 10);
+        }
+
+        long last = RECORDS - 1 + 10;
+        for (int reopen = 0; reopen < 2; reopen++)
+        {
+            try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+            {
+                final RecoveryReport report = journal.recoveryReport();
+                assertThat(report.tornTailDropped()).isZero();
+                assertThat(report.previouslyDroppedIndexes()).hasSize(1);
+                assertThat(journal.lastPosition()).isEqualTo(last);
+                final EventRecord e = new EventRecord();
+                try (JournalReader reader = journal.newReader())
+                {
+                    for (long p = 1; p <= last; p++)
+                    {
+                        assertThat(reader.next(e)).isTrue();
+                        assertThat(e.position()).isEqualTo(p);
+                    }
+                    assertThat(reader.next(e)).isFalse();
+                    assertThat(reader.seek(RECORDS)).isTrue();
+                    assertThat(reader.next(e)).isTrue();
+                    assertThat(e.position()).isEqualTo(RECORDS);
+                    assertThat(e.payloadLength()).isEqualTo(50);
+                }
+                Fixtures.append(journal, 1, 1, 10);
+                last++;
+            }
+        }
+        assertThat(runVerify()).isEqualTo(JournalVerify.OK);
+    }
+
+    @Test
+    void shouldDropTornTailWhenOnlyTheTailIsVerified() throws IOException
+    {
+        writeMarkedJournal(600, 600);
+        final Path file = CycleFileSurgery.onlyCycleFile(dir);
+        CycleFileSurgery.zero(file, CycleFileSurgery.find(file, marker(600)) + 8, 32);
+        try (Journal journal = Journal.open(Fixtures.config(dir).verifyOnOpen(false).build()))
+        {
+            assertThat(journal.recoveryReport().fullVerify()).isFalse();
+            assertThat(journal.recoveryReport().commitsScanned()).isLessThan(600);
+            assertThat(journal.recoveryReport().tornTailDropped()).isEqualTo(1);
+            assertThat(journal.lastPosition()).isEqualTo(599);
+            Fixtures.append(journal, 1, 1, 10);
+        }
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            assertThat(journal.lastPosition()).isEqualTo(600);
+            assertThat(journal.recoveryReport().eventsScanned()).isEqualTo(600);
+        }
+    }
+
+    @Test
+    void shouldRefuseToOpenWhenAMiddleRecordHasAFlippedBit() throws IOException
+    {
+        writeMarkedJournal(RECORDS, 7);
+        final Path file = CycleFileSurgery.onlyCycleFile(dir);
+        CycleFileSurgery.flipBit(file, CycleFileSurgery.find(file, marker(7)) + 200, 3);
+
+        assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).build()))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("position 7")
+            .hasMessageContaining(file.getFileName().toString())
+            .satisfies(ex ->
+            {
+                final JournalCorruptedException jce = (JournalCorruptedException)ex;
+                assertThat(jce.file()).isEqualTo(file);
+                assertThat(jce.position()).isEqualTo(7);
+            });
+        assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).verifyOnOpen(false).build()))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("position 7");
+        assertThat(Files.exists(dir.resolve(DroppedIndexes.FILE_NAME))).isFalse();
+
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(JournalVerify.run(new String[]{ dir.toString() }, new PrintStream(out, true), System.err))
+            .isEqualTo(JournalVerify.CORRUPT);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("CORRUPT").contains("position 7")
+            .contains(file.toString());
+    }
+
+    @Test
+    void shouldFailReaderOnBadChecksumAndStayOnTheBadRecord() throws IOException
+    {
+        writeMarkedJournal(RECORDS, 5);
+        final Path file = CycleFileSurgery.onlyCycleFile(dir);
+        final long at = CycleFileSurgery.find(file, marker(5));
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            CycleFileSurgery.flipBit(file, at + 10, 0);
+            try (JournalReader reader = journal.newReader())
+            {
+                final EventRecord e = new EventRecord();
+                for (int p = 1; p <= 4; p++)
+                {
+                    assertThat(reader.next(e)).isTrue();
+                }
+                for (int attempt = 0; attempt < 2; attempt++)
+                {
+                    assertThatThrownBy(() -> reader.next(e))
+                        .isInstanceOf(JournalCorruptedException.class)
+                        .hasMessageContaining("position 5")
+                        .hasMessageContaining("CRC32C")
+                        .hasMessageContaining(file.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondOpenOfTheSameDirectory()
+    {
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already open");
+            assertThat(journal.lastPosition()).isZero();
+        }
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            assertThat(journal.isClosed()).isFalse();
+        }
+    }
+
+    private int runVerify()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        return JournalVerify.run(new String[]{ dir.toString() }, new PrintStream(out, true), System.err);
+    }
+
+    static byte[] marker(final long position)
+    {
+        return String.format("<<MARKER-%08d>>", position).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Writes {@code records} single-event commits; the payload of {@code markedPosition} starts with its marker.
+     */
+    private void writeMarkedJournal(final int records, final int markedPosition)
+    {
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[PAYLOAD]);
+            final JournalAppender appender = journal.appender();
+            for (long p = 1; p <= records; p++)
+            {
+                buffer.setMemory(0, PAYLOAD, (byte)p);
+                if (p == markedPosition)
+                {
+                    buffer.putBytes(0, marker(p));
+                }
+                appender.begin();
+                appender.add(p, "account", "a-" + p, p, "Deposited", 1, p, "cmd-" + p, null, null, buffer, 0, PAYLOAD);
+                appender.commit();
+            }
+        }
+    }
+
+    private static void assertReadsBack(final Journal journal, final long last)
+    {
+        try (JournalReader reader = journal.newReader())
+        {
+            final EventRecord e = new EventRecord();
+            for (long p = 1; p <= last; p++)
+            {
+                assertThat(reader.next(e)).isTrue();
+                assertThat(e.position()).isEqualTo(p);
+                assertThat(e.payload().getByte(e.payloadOffset() + PAYLOAD - 1)).isEqualTo((byte)p);
+            }
+            assertThat(reader.next(e)).isFalse();
+        }
+    }
+}
