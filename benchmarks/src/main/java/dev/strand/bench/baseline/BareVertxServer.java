@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java -cp benchmarks.jar dev.strand.bench.baseline.BareVertxServer [port=8090] [instances=2]</pre>
  *
- * Endpoints: {@code POST /commands}, {@code POST /commands/batch}, {@code GET /health/ready}.
+ * Endpoints: {@code POST /commands}, {@code POST /commands/batch}, {@code GET /health/ready}, and
+ * {@code GET /subscribe} (WebSocket, live only): every accepted command's event is sent to every subscriber as one
+ * text frame, in position order, through the event bus; a subscriber whose write queue is full is closed with 4008.
+ * That gives the load generator's WebSocket-lag measurement a baseline too.
  */
 public final class BareVertxServer extends VerticleBase
 {
@@ -31,6 +35,13 @@ public final class BareVertxServer extends VerticleBase
     public static final int DEFAULT_INSTANCES = 2;
     private static final String JSON = "application/json";
     private static final AtomicLong POSITION = new AtomicLong();
+    /** Event-bus address of the accepted "events". */
+    private static final String EVENTS = "bare.events";
+    /** Serialises position assignment with publication, so every subscriber sees positions in order. */
+    private static final Object PUBLISH_LOCK = new Object();
+    private static final short CLOSE_TOO_SLOW = 4008;
+
+    private final java.util.Set<ServerWebSocket> subscribers = new java.util.HashSet<>();
 
     private final int port;
 
@@ -58,9 +69,32 @@ public final class BareVertxServer extends VerticleBase
     @Override
     public Future<?> start()
     {
+        vertx.eventBus().<String>localConsumer(EVENTS, msg -> broadcast(msg.body()));
         return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
             .requestHandler(this::route)
             .listen();
+    }
+
+    private void subscribe(final ServerWebSocket ws)
+    {
+        subscribers.add(ws);
+        ws.closeHandler(v -> subscribers.remove(ws));
+    }
+
+    private void broadcast(final String event)
+    {
+        for (final ServerWebSocket ws : subscribers.toArray(new ServerWebSocket[0]))
+        {
+            if (ws.writeQueueFull())
+            {
+                subscribers.remove(ws);
+                ws.close(CLOSE_TOO_SLOW, "too slow");
+            }
+            else
+            {
+                ws.writeTextMessage(event);
+            }
+        }
     }
 
     private void route(final HttpServerRequest request)
@@ -74,6 +108,10 @@ public final class BareVertxServer extends VerticleBase
         {
             request.body().onSuccess(body -> answerBatch(request, body));
         }
+        else if (request.method() == HttpMethod.GET && "/subscribe".equals(path))
+        {
+            request.toWebSocket().onSuccess(this::subscribe);
+        }
         else if (request.method() == HttpMethod.GET && path.startsWith("/health/"))
         {
             request.response().putHeader("content-type", JSON).end("{\"status\":\"UP\"}");
@@ -84,7 +122,7 @@ public final class BareVertxServer extends VerticleBase
         }
     }
 
-    private static void answerCommand(final HttpServerRequest request, final Buffer body)
+    private void answerCommand(final HttpServerRequest request, final Buffer body)
     {
         final JsonObject command;
         try
@@ -105,7 +143,7 @@ public final class BareVertxServer extends VerticleBase
         request.response().putHeader("content-type", JSON).end(result(command).toBuffer());
     }
 
-    private static void answerBatch(final HttpServerRequest request, final Buffer body)
+    private void answerBatch(final HttpServerRequest request, final Buffer body)
     {
         final JsonArray commands;
         try
@@ -165,13 +203,23 @@ public final class BareVertxServer extends VerticleBase
         return null;
     }
 
-    private static JsonObject result(final JsonObject command)
+    private JsonObject result(final JsonObject command)
     {
-        final String commandId = command.getString("commandId", "bare-" + POSITION.get());
+        final long position;
+        synchronized (PUBLISH_LOCK)
+        {
+            position = POSITION.incrementAndGet();
+            vertx.eventBus().publish(EVENTS, new JsonObject()
+                .put("position", position)
+                .put("aggregateId", command.getString("aggregateId"))
+                .put("type", command.getString("type"))
+                .put("data", command.getJsonObject("data"))
+                .encode());
+        }
         return new JsonObject()
-            .put("commandId", commandId)
+            .put("commandId", command.getString("commandId", "bare-" + position))
             .put("status", "accepted")
-            .put("position", POSITION.incrementAndGet());
+            .put("position", position);
     }
 
     private static void problem(final HttpServerRequest request, final int status, final String code, final String detail)
