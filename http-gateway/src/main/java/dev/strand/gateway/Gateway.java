@@ -1,0 +1,238 @@
+package dev.strand.gateway;
+
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.EngineConfig;
+import dev.strand.gateway.http.GatewayServices;
+import dev.strand.gateway.http.HttpVerticle;
+import dev.strand.gateway.http.Subscribers;
+import dev.strand.gateway.metrics.EngineMeters;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The running server: the engine, Vert.x with Micrometer metrics, one {@link HttpVerticle} per event loop. Starts in
+ * that order and closes in reverse: readiness DOWN, subscribers told (1001 with their last position), HTTP servers
+ * shut down gracefully (in-flight requests finish, new ones get 503), engine drained and snapshotted, Vert.x closed.
+ */
+public final class Gateway implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final long START_TIMEOUT_SECONDS = 60;
+
+    private final GatewayConfig config;
+    private final Engine engine;
+    private final Vertx vertx;
+    private final WorkerExecutor queryWorkers;
+    private final GatewayServices services;
+    private final List<String> deployments;
+    private final int port;
+    private final long recoveryMillis;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Gateway(
+        final GatewayConfig config,
+        final Engine engine,
+        final Vertx vertx,
+        final WorkerExecutor queryWorkers,
+        final GatewayServices services,
+        final List<String> deployments,
+        final int port,
+        final long recoveryMillis)
+    {
+        this.config = config;
+        this.engine = engine;
+        this.vertx = vertx;
+        this.queryWorkers = queryWorkers;
+        this.services = services;
+        this.deployments = deployments;
+        this.port = port;
+        this.recoveryMillis = recoveryMillis;
+    }
+
+    public static Gateway start(final GatewayConfig config)
+    {
+        return start(config, builder -> { });
+    }
+
+    /** Starts with engine settings adjusted by {@code engineCustomizer} (tests use it for modules and clocks). */
+    public static Gateway start(final GatewayConfig config, final Consumer<EngineConfig.Builder> engineCustomizer)
+    {
+        final EngineConfig.Builder engineConfig = config.engineConfig();
+        engineCustomizer.accept(engineConfig);
+        final long startNanos = System.nanoTime();
+        final Engine engine = Engine.start(engineConfig.build());
+        final long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+
+        Vertx vertx = null;
+        try
+        {
+            final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            final MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(true);
+            vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setMetricsOptions(metricsOptions))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+            final WorkerExecutor queryWorkers = vertx.createSharedWorkerExecutor("strand-query", config.queryThreads());
+            final Subscribers subscribers = new Subscribers();
+            EngineMeters.register(registry, engine, subscribers);
+            final GatewayServices services = new GatewayServices(
+                engine,
+                config,
+                registry,
+                queryWorkers,
+                openApiDocument(),
+                new AtomicInteger(),
+                new AtomicBoolean(),
+                subscribers);
+
+            final List<String> deployments = new ArrayList<>();
+            final HttpVerticle first = new HttpVerticle(services, config.port());
+            deployments.add(await(vertx.deployVerticle(first, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))));
+            final int port = first.actualPort();
+            if (config.eventLoops() > 1)
+            {
+                deployments.add(await(vertx.deployVerticle(
+                    () -> new HttpVerticle(services, port),
+                    new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP).setInstances(config.eventLoops() - 1))));
+            }
+            return new Gateway(config, engine, vertx, queryWorkers, services, deployments, port, recoveryMillis);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (vertx != null)
+            {
+                vertx.close();
+            }
+            engine.close();
+            throw ex;
+        }
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    public GatewayConfig config()
+    {
+        return config;
+    }
+
+    public long recoveryMillis()
+    {
+        return recoveryMillis;
+    }
+
+    /** Graceful stop; idempotent. */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        services.draining().set(true);
+        services.subscribers().closeAllForShutdown();
+        for (int i = deployments.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                awaitFor(vertx.undeploy(deployments.get(i)), config.shutdownTimeoutSeconds() + 5L);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("HTTP servers did not stop cleanly: {}", ex.toString());
+            }
+        }
+        try
+        {
+            engine.close();
+        }
+        finally
+        {
+            try
+            {
+                awaitFor(queryWorkers.close(), 5);
+                awaitFor(vertx.close(), 10);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("Vert.x did not close cleanly: {}", ex.toString());
+            }
+        }
+    }
+
+    private static Buffer openApiDocument()
+    {
+        try (InputStream in = Gateway.class.getResourceAsStream("/openapi.yaml"))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("openapi.yaml is missing from the class path");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static <T> T await(final io.vertx.core.Future<T> future)
+    {
+        return awaitFor(future, START_TIMEOUT_SECONDS);
+    }
+
+    private static <T> T awaitFor(final io.vertx.core.Future<T> future, final long seconds)
+    {
+        try
+        {
+            return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof RuntimeException re)
+            {
+                throw re;
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            throw new IllegalStateException("timed out after " + seconds + " s", ex);
+        }
+    }
+}

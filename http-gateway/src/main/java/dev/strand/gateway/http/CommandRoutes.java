@@ -1,0 +1,230 @@
+package dev.strand.gateway.http;
+
+import dev.strand.engine.api.BatchResult;
+import dev.strand.engine.api.Command;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.RejectionKind;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /commands} and {@code POST /commands/batch}: decode and validate on the event loop, submit to the ring
+ * (never blocking: a full ring answers 503 OVERLOADED at once), answer on the request's context when the engine's
+ * completion stage reports the events journaled.
+ */
+final class CommandRoutes
+{
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private final Engine engine;
+    private final int maxBatchCommands;
+
+    CommandRoutes(final Engine engine, final int maxBatchCommands)
+    {
+        this.engine = engine;
+        this.maxBatchCommands = maxBatchCommands;
+    }
+
+    void single(final RoutingContext ctx)
+    {
+        final Command command;
+        try
+        {
+            command = JsonCodec.toCommand(engine, decode(ctx.body().buffer()));
+        }
+        catch (final ProblemException ex)
+        {
+            Responses.problem(ctx, ex.problem());
+            return;
+        }
+        final Context context = Vertx.currentContext();
+        engine.submit(command, result -> context.runOnContext(v -> answer(ctx, result)));
+    }
+
+    private static void answer(final RoutingContext ctx, final CommandResult result)
+    {
+        if (!result.accepted())
+        {
+            Responses.problem(ctx, Problem.of(result.rejection(), -1));
+            return;
+        }
+        if (result.replayed())
+        {
+            ctx.response().putHeader(REPLAYED_HEADER, "true");
+        }
+        Responses.json(ctx, 200, JsonCodec.accepted(result));
+    }
+
+    void batch(final RoutingContext ctx)
+    {
+        final JsonObject body;
+        final boolean atomic;
+        final JsonArray items;
+        try
+        {
+            final Object decoded = decode(ctx.body().buffer());
+            if (!(decoded instanceof JsonObject object))
+            {
+                throw new ProblemException(Problem.malformed("a batch must be a JSON object {\"atomic\": bool, \"commands\": [...]}"));
+            }
+            body = object;
+            atomic = atomic(body.getValue("atomic"));
+            items = commands(body.getValue("commands"));
+        }
+        catch (final ProblemException ex)
+        {
+            Responses.problem(ctx, ex.problem());
+            return;
+        }
+
+        final int n = items.size();
+        final List<Command> valid = new ArrayList<>(n);
+        final int[] indexOfValid = new int[n];
+        final Problem[] invalid = new Problem[n];
+        final String[] invalidIds = new String[n];
+        for (int i = 0; i < n; i++)
+        {
+            try
+            {
+                indexOfValid[valid.size()] = i;
+                valid.add(JsonCodec.toCommand(engine, items.getValue(i)));
+            }
+            catch (final ProblemException ex)
+            {
+                if (atomic)
+                {
+                    Responses.problem(ctx, ex.problem().withIndex(i));
+                    return;
+                }
+                invalid[i] = ex.problem();
+                invalidIds[i] = commandIdOf(items.getValue(i));
+            }
+        }
+        if (valid.isEmpty())
+        {
+            Responses.json(ctx, 200, new JsonObject().put("results", merge(n, invalid, invalidIds, null, indexOfValid)));
+            return;
+        }
+        final Context context = Vertx.currentContext();
+        engine.submitBatch(valid, atomic, result -> context.runOnContext(
+            v -> answerBatch(ctx, atomic, result, n, invalid, invalidIds, indexOfValid)));
+    }
+
+    private static void answerBatch(
+        final RoutingContext ctx,
+        final boolean atomic,
+        final BatchResult result,
+        final int n,
+        final Problem[] invalid,
+        final String[] invalidIds,
+        final int[] indexOfValid)
+    {
+        if (atomic && result.failedIndex() >= 0)
+        {
+            final int failed = result.failedIndex();
+            Responses.problem(ctx, Problem.of(result.results().get(failed).rejection(), indexOfValid[failed]));
+            return;
+        }
+        if (!atomic && n == result.results().size() && allUnavailable(result.results()))
+        {
+            Responses.problem(ctx, Problem.of(result.results().get(0).rejection(), -1));
+            return;
+        }
+        Responses.json(ctx, 200, new JsonObject().put("results", merge(n, invalid, invalidIds, result.results(), indexOfValid)));
+    }
+
+    private static JsonArray merge(
+        final int n, final Problem[] invalid, final String[] invalidIds, final List<CommandResult> results, final int[] indexOfValid)
+    {
+        final Object[] entries = new Object[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (invalid[i] != null)
+            {
+                entries[i] = JsonCodec.rejected(invalidIds[i], invalid[i]);
+            }
+        }
+        if (results != null)
+        {
+            for (int k = 0; k < results.size(); k++)
+            {
+                entries[indexOfValid[k]] = JsonCodec.batchEntry(results.get(k));
+            }
+        }
+        return new JsonArray(List.of(entries));
+    }
+
+    private static boolean allUnavailable(final List<CommandResult> results)
+    {
+        for (final CommandResult r : results)
+        {
+            if (r.accepted() || r.rejection().kind() != RejectionKind.UNAVAILABLE)
+            {
+                return false;
+            }
+        }
+        return !results.isEmpty();
+    }
+
+    private static boolean atomic(final Object value)
+    {
+        if (value == null)
+        {
+            return false;
+        }
+        if (value instanceof Boolean b)
+        {
+            return b;
+        }
+        throw new ProblemException(Problem.malformed("field 'atomic' must be a boolean"));
+    }
+
+    private JsonArray commands(final Object value)
+    {
+        if (value == null)
+        {
+            throw new ProblemException(Problem.malformed("required field 'commands' is missing"));
+        }
+        if (!(value instanceof JsonArray array))
+        {
+            throw new ProblemException(Problem.malformed("field 'commands' must be an array"));
+        }
+        if (array.isEmpty() || array.size() > maxBatchCommands)
+        {
+            throw new ProblemException(Problem.invalidField("commands", "a batch holds 1.." + maxBatchCommands + " commands"));
+        }
+        return array;
+    }
+
+    private static String commandIdOf(final Object item)
+    {
+        return item instanceof JsonObject o && o.getValue("commandId") instanceof String s ? s : null;
+    }
+
+    /** The body as a JSON value. */
+    static Object decode(final Buffer body)
+    {
+        if (body == null || body.length() == 0)
+        {
+            throw new ProblemException(Problem.malformed("the body is empty; expected a JSON object"));
+        }
+        try
+        {
+            return Json.decodeValue(body);
+        }
+        catch (final DecodeException ex)
+        {
+            throw new ProblemException(Problem.malformed("the body is not valid JSON"));
+        }
+    }
+}

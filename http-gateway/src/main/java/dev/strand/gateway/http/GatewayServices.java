@@ -1,0 +1,30 @@
+package dev.strand.gateway.http;
+
+import dev.strand.engine.api.Engine;
+import dev.strand.gateway.GatewayConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every HTTP verticle instance shares: the engine, the settings, the meter registry, the worker pool for
+ * blocking journal reads, the connection count, the draining flag and the live WebSocket subscribers.
+ */
+public record GatewayServices(
+    Engine engine,
+    GatewayConfig config,
+    PrometheusMeterRegistry registry,
+    WorkerExecutor queryWorkers,
+    Buffer openApiDocument,
+    AtomicInteger connections,
+    AtomicBoolean draining,
+    Subscribers subscribers)
+{
+    public boolean isDraining()
+    {
+        return draining.get();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.strand.gateway.http;
+
+import dev.strand.gateway.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP server instance on one event loop; the gateway deploys one per event loop, all on the same port. Builds
+ * the routes of API.md, the limits and the failure handling that turns everything into problem+json.
+ */
+public final class HttpVerticle extends VerticleBase
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+    private final GatewayServices services;
+    private final int port;
+    private HttpServer server;
+    private ConnectionGuard guard;
+    private long sweepTimer = -1;
+
+    public HttpVerticle(final GatewayServices services, final int port)
+    {
+        this.services = services;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start()
+    {
+        final GatewayConfig config = services.config();
+        guard = new ConnectionGuard(
+            services.connections(), config.maxConnections(), config.idleTimeoutSeconds() * 1000L, config.requestTimeoutMs());
+        final HttpServerOptions options = new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(port)
+            .setMaxHeaderSize(config.maxHeaderSize())
+            .setMaxInitialLineLength(8192)
+            .setIdleTimeout(config.idleTimeoutSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setMaxWebSocketFrameSize(config.wsMaxFrameSize())
+            .setMaxWebSocketMessageSize(config.wsMaxMessageSize())
+            .setTcpNoDelay(true)
+            .setReusePort(false);
+        final Router router = router();
+        server = vertx.createHttpServer(options)
+            .connectionHandler(guard::connected)
+            .requestHandler(request ->
+            {
+                guard.requestStarted(request);
+                router.handle(request);
+            });
+        sweepTimer = vertx.setPeriodic(1000, id -> guard.sweep());
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop()
+    {
+        if (sweepTimer >= 0)
+        {
+            vertx.cancelTimer(sweepTimer);
+        }
+        return server == null ? Future.succeededFuture() : server.shutdown(services.config().shutdownTimeoutSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The port this instance listens on (useful when configured with port 0). */
+    public int actualPort()
+    {
+        return server.actualPort();
+    }
+
+    private Router router()
+    {
+        final GatewayConfig config = services.config();
+        final Router router = Router.router(vertx);
+        final CommandRoutes commands = new CommandRoutes(services.engine(), config.maxBatchCommands());
+        final QueryRoutes queries = new QueryRoutes(
+            services.engine(), services.queryWorkers(), config.readWaitTimeoutMs(), config.eventsMaxLimit(), config.eventsMaxScan());
+        final AdminRoutes admin = new AdminRoutes(services.engine(), services.queryWorkers());
+        final OpsRoutes ops = new OpsRoutes(services);
+        final SubscribeRoute subscribe = new SubscribeRoute(
+            services.engine(),
+            services.subscribers(),
+            services.draining(),
+            config.wsAllowedOrigins(),
+            config.wsMaxInFlight(),
+            Math.max(1000L, config.idleTimeoutSeconds() * 1000L / 3),
+            guard);
+        final TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeoutMs(), 503);
+        final BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimit());
+        final AuthHandler reader = new AuthHandler(config.apiKeys(), Role.READER);
+        final AuthHandler writer = new AuthHandler(config.apiKeys(), Role.WRITER);
+        final AuthHandler adminRole = new AuthHandler(config.apiKeys(), Role.ADMIN);
+
+        router.route().handler(this::refuseWhileDraining);
+
+        router.post("/commands").handler(timeout).handler(writer).handler(HttpVerticle::requireJson).handler(body).handler(commands::single);
+        router.post("/commands/batch").handler(timeout).handler(writer).handler(HttpVerticle::requireJson).handler(body).handler(commands::batch);
+        router.get("/aggregates/:aggregateId").handler(timeout).handler(reader).handler(queries::aggregate);
+        router.get("/aggregates/:aggregateId/events").handler(timeout).handler(reader).handler(queries::aggregateEvents);
+        router.get("/events").handler(timeout).handler(reader).handler(queries::events);
+        router.get("/subscribe").handler(reader).handler(subscribe::handle);
+        router.get("/health/live").handler(ops::live);
+        router.get("/health/ready").handler(ops::ready);
+        router.get("/metrics").handler(timeout).handler(reader).handler(ops::metrics);
+        router.get("/openapi.yaml").handler(ops::openApi);
+        router.post("/admin/snapshots").handler(timeout).handler(adminRole).handler(admin::takeSnapshot);
+        router.get("/admin/snapshots").handler(timeout).handler(adminRole).handler(admin::listSnapshots);
+
+        router.route().failureHandler(HttpVerticle::failure);
+        for (final int status : new int[] {400, 404, 405, 406, 413, 415, 500, 501, 503})
+        {
+            router.errorHandler(status, HttpVerticle::failure);
+        }
+        return router;
+    }
+
+    private void refuseWhileDraining(final RoutingContext ctx)
+    {
+        if (services.isDraining() && !ctx.request().path().startsWith("/health/"))
+        {
+            ctx.response().putHeader("Connection", "close");
+            Responses.problem(ctx, Problem.of(503, Problem.SHUTTING_DOWN, "the server is shutting down; retry on another instance or later"));
+            return;
+        }
+        ctx.next();
+    }
+
+    private static void requireJson(final RoutingContext ctx)
+    {
+        final String contentType = ctx.request().getHeader("Content-Type");
+        if (!isJson(contentType))
+        {
+            Responses.problem(ctx, Problem.of(415, Problem.UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json, got " + (contentType == null ? "none" : "'" + contentType + "'")));
+            return;
+        }
+        ctx.next();
+    }
+
+    static boolean isJson(final String contentType)
+    {
+        if (contentType == null)
+        {
+            return false;
+        }
+        final int semi = contentType.indexOf(';');
+        final String mediaType = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+
+    /** Every failure and unmatched route ends here: a problem body, never a stack trace. */
+    private static void failure(final RoutingContext ctx)
+    {
+        final int status = ctx.statusCode();
+        final Throwable cause = ctx.failure();
+        final Problem problem;
+        if (cause instanceof ProblemException pe)
+        {
+            problem = pe.problem();
+        }
+        else
+        {
+            problem = switch (status)
+            {
+                case 400 -> Problem.malformed("the request could not be read");
+                case 404 -> Problem.of(404, Problem.NOT_FOUND, "no such resource: " + ctx.request().method() + " " + ctx.request().path());
+                case 405 -> Problem.of(405, Problem.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
+                case 413 -> Problem.of(413, Problem.PAYLOAD_TOO_LARGE, "the body is larger than the limit");
+                case 415 -> Problem.of(415, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+                case 503 -> Problem.of(503, Problem.REQUEST_TIMEOUT,
+                    "the request was not answered in time; a command's outcome is unknown: retry it with the same commandId");
+                default -> Problem.of(500, Problem.INTERNAL_ERROR, "internal error; see the server log");
+            };
+        }
+        if (problem.status() >= 500 && problem.status() != 503)
+        {
+            LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), status, cause);
+        }
+        if (problem.status() == 413)
+        {
+            ctx.response().putHeader("Connection", "close");
+        }
+        Responses.problem(ctx, problem);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.strand.gateway.http;
+
+import dev.strand.engine.api.AggregateView;
+import dev.strand.engine.api.Command;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.InvalidCommandException;
+import dev.strand.engine.api.RecordedEvent;
+import dev.strand.engine.api.Rejection;
+import dev.strand.engine.api.SnapshotSummary;
+import dev.strand.engine.spi.AggregateIds;
+import dev.strand.engine.spi.InvalidFieldException;
+import dev.strand.engine.spi.MapFieldReader;
+import dev.strand.engine.spi.MapFieldWriter;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON on the wire: the command envelope in, events, results, states and snapshots out (API.md's shapes). */
+public final class JsonCodec
+{
+    /** Longest commandId and correlationId accepted. */
+    public static final int MAX_ID_LENGTH = 128;
+
+    private JsonCodec()
+    {
+    }
+
+    /**
+     * Validates the envelope and builds the command through the engine (which resolves the type and decodes
+     * {@code data}).
+     *
+     * @throws ProblemException 400 MALFORMED_REQUEST, UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
+     */
+    static Command toCommand(final Engine engine, final Object body)
+    {
+        if (!(body instanceof JsonObject envelope))
+        {
+            throw new ProblemException(Problem.malformed("a command must be a JSON object"));
+        }
+        final String type = requiredString(envelope, "type");
+        final String aggregateId = requiredString(envelope, "aggregateId");
+        if (!AggregateIds.isValid(aggregateId))
+        {
+            throw new ProblemException(Problem.invalidField(
+                "aggregateId", "aggregateId must be 1..128 characters of [A-Za-z0-9._:-]"));
+        }
+        final String commandId = optionalId(envelope, "commandId");
+        final String correlationId = optionalId(envelope, "correlationId");
+        final long expectedVersion = expectedVersion(envelope.getValue("expectedVersion"));
+        final Map<String, Object> data = data(envelope.getValue("data"));
+        try
+        {
+            return engine.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, new MapFieldReader(data));
+        }
+        catch (final InvalidCommandException ex)
+        {
+            throw new ProblemException(Problem.of(ex.rejection(), -1));
+        }
+        catch (final InvalidFieldException ex)
+        {
+            throw new ProblemException(Problem.invalidField(ex.field(), ex.getMessage()));
+        }
+    }
+
+    private static String requiredString(final JsonObject envelope, final String name)
+    {
+        final Object value = envelope.getValue(name);
+        if (value == null)
+        {
+            throw new ProblemException(Problem.malformed("required field '" + name + "' is missing"));
+        }
+        if (!(value instanceof String s))
+        {
+            throw new ProblemException(Problem.malformed("field '" + name + "' must be a string"));
+        }
+        return s;
+    }
+
+    private static String optionalId(final JsonObject envelope, final String name)
+    {
+        final Object value = envelope.getValue(name);
+        if (value == null)
+        {
+            return null;
+        }
+        if (!(value instanceof String s))
+        {
+            throw new ProblemException(Problem.malformed("field '" + name + "' must be a string"));
+        }
+        if (s.isEmpty() || s.length() > MAX_ID_LENGTH)
+        {
+            throw new ProblemException(Problem.invalidField(name, name + " must be 1..128 characters"));
+        }
+        return s;
+    }
+
+    private static long expectedVersion(final Object value)
+    {
+        if (value == null)
+        {
+            return Command.ANY_VERSION;
+        }
+        final long version;
+        if (value instanceof Integer || value instanceof Long)
+        {
+            version = ((Number)value).longValue();
+        }
+        else if (value instanceof BigInteger)
+        {
+            throw new ProblemException(Problem.invalidField("expectedVersion", "expectedVersion is beyond a signed 64-bit integer"));
+        }
+        else
+        {
+            throw new ProblemException(Problem.malformed("field 'expectedVersion' must be an integer"));
+        }
+        if (version < Command.NO_AGGREGATE)
+        {
+            throw new ProblemException(Problem.invalidField(
+                "expectedVersion", "expectedVersion must be -1 (must not exist yet) or a version >= 0"));
+        }
+        return version;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> data(final Object value)
+    {
+        if (value == null)
+        {
+            return Map.of();
+        }
+        if (value instanceof JsonObject json)
+        {
+            return json.getMap();
+        }
+        if (value instanceof Map<?, ?> map)
+        {
+            return (Map<String, Object>)map;
+        }
+        throw new ProblemException(Problem.malformed("field 'data' must be a JSON object"));
+    }
+
+    /** The event object of API.md. */
+    public static JsonObject event(final RecordedEvent event)
+    {
+        final Map<String, Object> fields = new LinkedHashMap<>(16);
+        fields.put("position", event.position());
+        fields.put("aggregateId", event.aggregateId());
+        fields.put("aggregateType", event.aggregateType());
+        fields.put("version", event.version());
+        fields.put("type", event.eventType());
+        fields.put("schemaVersion", event.schemaVersion());
+        fields.put("timestamp", timestamp(event.timestampMicros()));
+        fields.put("commandId", event.commandId());
+        fields.put("correlationId", event.correlationId());
+        fields.put("causationId", event.causationId());
+        final MapFieldWriter data = new MapFieldWriter();
+        event.writeData(data);
+        fields.put("data", new JsonObject(data.fields()));
+        return new JsonObject(fields);
+    }
+
+    public static JsonArray events(final List<RecordedEvent> events)
+    {
+        final List<Object> list = new ArrayList<>(events.size());
+        for (final RecordedEvent e : events)
+        {
+            list.add(event(e));
+        }
+        return new JsonArray(list);
+    }
+
+    /** An accepted command's result: {@code {"commandId","status":"accepted","position","events"}}. */
+    public static JsonObject accepted(final CommandResult result)
+    {
+        final Map<String, Object> fields = new LinkedHashMap<>(8);
+        fields.put("commandId", result.commandId());
+        fields.put("status", "accepted");
+        fields.put("position", result.position());
+        fields.put("events", events(result.events()));
+        return new JsonObject(fields);
+    }
+
+    /** One entry of a batch's results: accepted as above, rejected with its code and HTTP status. */
+    public static JsonObject batchEntry(final CommandResult result)
+    {
+        if (result.accepted())
+        {
+            final JsonObject json = accepted(result);
+            if (result.replayed())
+            {
+                json.put("replayed", true);
+            }
+            return json;
+        }
+        return rejected(result.commandId(), Problem.of(result.rejection(), -1));
+    }
+
+    public static JsonObject rejected(final String commandId, final Problem problem)
+    {
+        final JsonObject json = new JsonObject()
+            .put("commandId", commandId)
+            .put("status", "rejected")
+            .put("httpStatus", problem.status())
+            .put("code", problem.code())
+            .put("detail", problem.detail());
+        if (problem.field() != null)
+        {
+            json.put("field", problem.field());
+        }
+        if (problem.currentVersion() >= 0)
+        {
+            json.put("currentVersion", problem.currentVersion());
+        }
+        return json;
+    }
+
+    /** {@code {"aggregateId","aggregateType","version","state":{...}}}. */
+    public static JsonObject aggregate(final AggregateView view)
+    {
+        final MapFieldWriter state = new MapFieldWriter();
+        view.writeState(state);
+        final Map<String, Object> fields = new LinkedHashMap<>(8);
+        fields.put("aggregateId", view.aggregateId());
+        fields.put("aggregateType", view.aggregateType());
+        fields.put("version", view.version());
+        fields.put("state", new JsonObject(state.fields()));
+        return new JsonObject(fields);
+    }
+
+    public static JsonObject snapshot(final SnapshotSummary s)
+    {
+        return new JsonObject()
+            .put("file", s.file())
+            .put("position", s.position())
+            .put("sizeBytes", s.sizeBytes())
+            .put("createdAt", Instant.ofEpochMilli(s.createdAtEpochMillis()).toString())
+            .put("durationMicros", s.durationMicros());
+    }
+
+    /** Rejections as data: used where a problem is built from a rejection outside a request. */
+    static Problem problem(final Rejection rejection)
+    {
+        return Problem.of(rejection, -1);
+    }
+
+    /** Epoch microseconds as ISO-8601 UTC with exactly six fraction digits: {@code 2026-11-22T10:15:30.123456Z}. */
+    public static String timestamp(final long epochMicros)
+    {
+        final long seconds = Math.floorDiv(epochMicros, 1_000_000L);
+        final int micros = (int)Math.floorMod(epochMicros, 1_000_000L);
+        final LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        final StringBuilder sb = new StringBuilder(27);
+        pad(sb, t.getYear(), 4).append('-');
+        pad(sb, t.getMonthValue(), 2).append('-');
+        pad(sb, t.getDayOfMonth(), 2).append('T');
+        pad(sb, t.getHour(), 2).append(':');
+        pad(sb, t.getMinute(), 2).append(':');
+        pad(sb, t.getSecond(), 2).append('.');
+        pad(sb, micros, 6).append('Z');
+        return sb.toString();
+    }
+
+    private static StringBuilder pad(final StringBuilder sb, final int value, final int width)
+    {
+        final String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++)
+        {
+            sb.append('0');
+        }
+        return sb.append(digits);
+    }
+}

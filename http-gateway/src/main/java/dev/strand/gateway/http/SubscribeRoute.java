@@ -1,0 +1,84 @@
+package dev.strand.gateway.http;
+
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.EventFilter;
+import dev.strand.engine.api.Subscription;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code GET /subscribe}: checks the parameters, the key (by the route's {@link AuthHandler}) and the Origin before
+ * the upgrade, so a refusal is a plain HTTP answer with a problem body; then upgrades and subscribes.
+ */
+final class SubscribeRoute
+{
+    private final Engine engine;
+    private final Subscribers subscribers;
+    private final AtomicBoolean draining;
+    private final List<String> allowedOrigins;
+    private final int maxInFlight;
+    private final long pingEveryMs;
+    private final ConnectionGuard guard;
+
+    SubscribeRoute(
+        final Engine engine,
+        final Subscribers subscribers,
+        final AtomicBoolean draining,
+        final List<String> allowedOrigins,
+        final int maxInFlight,
+        final long pingEveryMs,
+        final ConnectionGuard guard)
+    {
+        this.engine = engine;
+        this.subscribers = subscribers;
+        this.draining = draining;
+        this.allowedOrigins = allowedOrigins;
+        this.maxInFlight = maxInFlight;
+        this.pingEveryMs = pingEveryMs;
+        this.guard = guard;
+    }
+
+    void handle(final RoutingContext ctx)
+    {
+        final HttpServerRequest request = ctx.request();
+        final long fromPosition;
+        final EventFilter filter;
+        try
+        {
+            final MultiMap params = ctx.queryParams();
+            fromPosition = Params.longParam(params, "fromPosition", 0, 0, Long.MAX_VALUE);
+            filter = Params.filter(params);
+        }
+        catch (final ProblemException ex)
+        {
+            Responses.problem(ctx, ex.problem());
+            return;
+        }
+        final String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin))
+        {
+            Responses.problem(ctx, Problem.of(403, Problem.FORBIDDEN, "origin " + origin + " may not subscribe"));
+            return;
+        }
+        final String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket"))
+        {
+            ctx.response().putHeader(HttpHeaders.UPGRADE, "websocket");
+            Responses.problem(ctx, Problem.of(426, Problem.UPGRADE_REQUIRED, "GET /subscribe is a WebSocket endpoint"));
+            return;
+        }
+        request.toWebSocket().onSuccess(ws ->
+        {
+            guard.upgraded(request.connection());
+            final WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, subscribers, draining, maxInFlight);
+            subscriber.attach(ctx.vertx(), pingEveryMs);
+            final Subscription subscription = engine.subscribe(fromPosition, filter, subscriber);
+            subscriber.subscribed(subscription);
+        });
+    }
+}

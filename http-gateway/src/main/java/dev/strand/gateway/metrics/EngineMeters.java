@@ -1,0 +1,77 @@
+package dev.strand.gateway.metrics;
+
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.EngineMetrics;
+import dev.strand.gateway.http.Subscribers;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Exposes {@link EngineMetrics} as Prometheus metrics: counters and gauges read on scrape (nothing on the hot path),
+ * the append latency as a summary with quantiles. No per-aggregate labels.
+ */
+public final class EngineMeters
+{
+    private EngineMeters()
+    {
+    }
+
+    public static void register(final PrometheusMeterRegistry registry, final Engine engine, final Subscribers webSockets)
+    {
+        final EngineMetrics m = engine.metrics();
+        commands(registry, m, "accepted", EngineMetrics::commandsAccepted);
+        commands(registry, m, "rejected", EngineMetrics::commandsRejected);
+        commands(registry, m, "overloaded", EngineMetrics::commandsOverloaded);
+        commands(registry, m, "halted", EngineMetrics::commandsHalted);
+        commands(registry, m, "replayed", EngineMetrics::commandsReplayed);
+        commands(registry, m, "failed", EngineMetrics::commandsFailed);
+
+        FunctionCounter.builder("strand.snapshots", m, EngineMetrics::snapshotsTaken)
+            .description("Snapshots written since start")
+            .register(registry);
+
+        gauge(registry, "strand.ring.size", "Command ring slots", m, EngineMetrics::ringSize);
+        gauge(registry, "strand.ring.remaining.capacity", "Free command ring slots", m, EngineMetrics::ringRemainingCapacity);
+        gauge(registry, "strand.journal.position", "Last journaled global position", m, EngineMetrics::journalPosition);
+        gauge(registry, "strand.journal.bytes", "Bytes in the journal", m, EngineMetrics::journalBytes);
+        gauge(registry, "strand.journal.free.bytes", "Free bytes on the journal's file system", m, EngineMetrics::journalFreeBytes);
+        gauge(registry, "strand.read.model.position", "Last position the read model applied", m, EngineMetrics::readModelPosition);
+        gauge(registry, "strand.read.model.lag.events", "Journaled events the read model has not applied yet", m,
+            x -> Math.max(0, x.journalPosition() - x.readModelPosition()));
+        gauge(registry, "strand.subscriptions", "Engine subscriptions open", m, EngineMetrics::subscriptions);
+        Gauge.builder("strand.websocket.subscribers", webSockets, Subscribers::count)
+            .description("WebSocket subscribers connected")
+            .register(registry);
+        Gauge.builder("strand.websocket.frames.in.flight", webSockets, Subscribers::framesInFlight)
+            .description("Event frames written to WebSockets and not yet flushed, all subscribers")
+            .register(registry);
+        gauge(registry, "strand.snapshot.age.seconds", "Seconds since the newest snapshot was written (-1: none yet)", m,
+            x -> x.lastSnapshotEpochMillis() == 0 ? -1 : (System.currentTimeMillis() - x.lastSnapshotEpochMillis()) / 1000.0);
+        gauge(registry, "strand.snapshot.duration.seconds", "How long the newest snapshot took to write", m,
+            x -> x.lastSnapshotDurationMicros() / 1e6);
+        gauge(registry, "strand.snapshot.position", "Journal position of the newest snapshot", m, EngineMetrics::lastSnapshotPosition);
+        Gauge.builder("strand.ready", engine, e -> e.status().ready() ? 1 : 0)
+            .description("1 when the engine is running and takes commands")
+            .register(registry);
+
+        registry.getPrometheusRegistry().register(new AppendLatencyCollector(m));
+    }
+
+    private static void commands(
+        final PrometheusMeterRegistry registry, final EngineMetrics m, final String outcome, final ToDoubleFunction<EngineMetrics> f)
+    {
+        FunctionCounter.builder("strand.commands", m, f)
+            .description("Commands by outcome since start")
+            .tag("outcome", outcome)
+            .register(registry);
+    }
+
+    private static void gauge(
+        final PrometheusMeterRegistry registry, final String name, final String help, final EngineMetrics m, final ToDoubleFunction<EngineMetrics> f)
+    {
+        Gauge.builder(name, m, f).description(help).register(registry);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.strand.gateway;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static dev.strand.gateway.TestServer.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fat jar as a user runs it: {@code java -jar strand.jar} in a child process. The Quickstart flow, then
+ * {@code kill -9} while clients write, a restart, and every acknowledged event back in {@code GET /events} with
+ * gapless positions; then SIGTERM exits 0.
+ */
+@Timeout(300)
+class JarProcessIT
+{
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path dir;
+
+    private static Path jar()
+    {
+        final String configured = System.getProperty("strand.jar");
+        final Path jar = configured != null ? Path.of(configured) : Path.of("target", "strand.jar");
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "the fat jar is built by mvn package: " + jar.toAbsolutePath());
+        return jar;
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket s = new ServerSocket(0))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    private Process launch(final Path jar, final int port, final String logName) throws IOException
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
+            "--port", String.valueOf(port), "--data-dir", dir.resolve("data").toString(), "--min-free-bytes", "0")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(logName).toFile())
+            .start();
+    }
+
+    private static HttpResponse<String> get(final int port, final String path) throws IOException, InterruptedException
+    {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(final int port, final JsonObject body) throws IOException, InterruptedException
+    {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/commands"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitReady(final int port, final Process process, final Path log)
+    {
+        waitUntil("the server to be ready (log: " + log + ")", 60, () ->
+        {
+            if (!process.isAlive())
+            {
+                throw new AssertionError("the server exited with " + process.exitValue() + ": " + read(log));
+            }
+            try
+            {
+                return get(port, "/health/ready").statusCode() == 200;
+            }
+            catch (final IOException | InterruptedException ex)
+            {
+                return false;
+            }
+        });
+    }
+
+    private static String read(final Path log)
+    {
+        try
+        {
+            return Files.readString(log);
+        }
+        catch (final IOException ex)
+        {
+            return "(no log)";
+        }
+    }
+
+    @Test
+    void shouldKeepEveryAcknowledgedEventAcrossKillDashNineAndStopCleanlyOnSigterm() throws Exception
+    {
+        final Path jar = jar();
+        final int port = freePort();
+        Process server = launch(jar, port, "run1.log");
+        try
+        {
+            awaitReady(port, server, dir.resolve("run1.log"));
+            assertThat(read(dir.resolve("run1.log"))).contains("listening on http://127.0.0.1:" + port).contains("durability=async");
+
+            assertThat(post(port, TestServer.envelope("OpenAccount", "acc-1", new JsonObject().put("owner", "Ada"))).statusCode()).isEqualTo(200);
+            assertThat(post(port, TestServer.envelope("OpenAccount", "acc-2", new JsonObject())).statusCode()).isEqualTo(200);
+            assertThat(post(port, TestServer.envelope("Deposit", "acc-1", new JsonObject().put("amount", 600))).statusCode()).isEqualTo(200);
+            assertThat(post(port, TestServer.envelope("Transfer", "acc-1", new JsonObject().put("to", "acc-2").put("amount", 100)))
+                .statusCode()).isEqualTo(200);
+            final HttpResponse<String> state = get(port, "/aggregates/acc-2?minPosition=4");
+            assertThat(new JsonObject(state.body()).getJsonObject("state").getLong("balance")).isEqualTo(100);
+
+            final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+            final AtomicBoolean stop = new AtomicBoolean();
+            final List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++)
+            {
+                final String account = "w-" + w;
+                assertThat(post(port, TestServer.envelope("OpenAccount", account, new JsonObject())).statusCode()).isEqualTo(200);
+                final Thread t = new Thread(() ->
+                {
+                    while (!stop.get())
+                    {
+                        final JsonObject cmd = TestServer.envelope("Deposit", account, new JsonObject().put("amount", 1));
+                        try
+                        {
+                            final HttpResponse<String> r = post(port, cmd);
+                            if (r.statusCode() == 200)
+                            {
+                                acknowledged.put(cmd.getString("commandId"), new JsonObject(r.body()).getLong("position"));
+                            }
+                        }
+                        catch (final IOException | InterruptedException ex)
+                        {
+                            return;
+                        }
+                    }
+                }, "writer-" + w);
+                writers.add(t);
+                t.start();
+            }
+            waitUntil("some acknowledged writes", 30, () -> acknowledged.size() >= 500);
+            server.destroyForcibly();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            stop.set(true);
+            for (final Thread t : writers)
+            {
+                t.join(15_000);
+            }
+
+            server = launch(jar, port, "run2.log");
+            awaitReady(port, server, dir.resolve("run2.log"));
+
+            final Map<String, Long> journaled = new HashMap<>();
+            long from = 1;
+            long expected = 1;
+            while (true)
+            {
+                final JsonObject page = new JsonObject(get(port, "/events?fromPosition=" + from + "&limit=5000").body());
+                final JsonArray events = page.getJsonArray("events");
+                if (events.isEmpty())
+                {
+                    break;
+                }
+                for (int i = 0; i < events.size(); i++)
+                {
+                    final JsonObject e = events.getJsonObject(i);
+                    assertThat(e.getLong("position")).isEqualTo(expected++);
+                    journaled.put(e.getString("commandId"), e.getLong("position"));
+                }
+                from = page.getLong("nextPosition");
+            }
+            for (final Map.Entry<String, Long> ack : acknowledged.entrySet())
+            {
+                assertThat(journaled.get(ack.getKey())).as("acknowledged command %s", ack.getKey()).isEqualTo(ack.getValue());
+            }
+
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as(read(dir.resolve("run2.log"))).isZero();
+            assertThat(read(dir.resolve("run2.log"))).contains("strand stopped");
+        }
+        finally
+        {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldRefuseABadConfigurationWithExitCode2() throws Exception
+    {
+        final Path jar = jar();
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final Process p = new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString(), "--host", "0.0.0.0",
+            "--data-dir", dir.resolve("never").toString())
+            .redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(output).contains("--insecure");
+    }
+}

@@ -1,0 +1,232 @@
+package dev.strand.gateway;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.strand.gateway.TestServer.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Health, /metrics (checked by promtool when it is installed), admin snapshots and the OpenAPI document. */
+@Timeout(120)
+class OpsIT
+{
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start()
+    {
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+    }
+
+    @Test
+    void shouldReportLiveAndReady()
+    {
+        assertThat(server.get("/health/live").bodyAsJsonObject().getString("status")).isEqualTo("UP");
+        final HttpResponse<Buffer> ready = server.get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.bodyAsJsonObject().getString("state")).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void shouldExposeEngineAndHttpMetrics()
+    {
+        server.open("m-1");
+        server.deposit("m-1", 5);
+        final HttpResponse<Buffer> response = server.get("/metrics");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("Content-Type")).startsWith("text/plain");
+        final String text = response.bodyAsString();
+        assertThat(text)
+            .contains("strand_commands_total{outcome=\"accepted\"}")
+            .contains("strand_append_latency_seconds{quantile=\"0.99\"}")
+            .contains("strand_append_latency_seconds_count")
+            .contains("strand_ring_remaining_capacity")
+            .contains("strand_journal_position")
+            .contains("strand_journal_bytes")
+            .contains("strand_read_model_lag_events")
+            .contains("strand_snapshot_age_seconds")
+            .contains("vertx_http_server_requests_total")
+            .doesNotContain("m-1");
+    }
+
+    @Test
+    void shouldPassPromtoolCheckMetrics() throws Exception
+    {
+        final String promtool = onPath("promtool");
+        Assumptions.assumeTrue(promtool != null, "promtool is not installed (Debian package prometheus)");
+        server.open("m-2");
+        server.get("/events");
+        final String text = server.get("/metrics").bodyAsString();
+        final Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void shouldTakeAndListSnapshots()
+    {
+        server.open("snap-1");
+        final JsonObject taken = TestServer.expectOk(await(server.client().post("/admin/snapshots").send()));
+        assertThat(taken.getLong("position")).isGreaterThanOrEqualTo(1);
+        assertThat(taken.getLong("sizeBytes")).isPositive();
+        final JsonObject list = TestServer.expectOk(server.get("/admin/snapshots"));
+        assertThat(list.getJsonArray("snapshots")).isNotEmpty();
+        assertThat(list.getJsonArray("snapshots").getJsonObject(0).getLong("position")).isEqualTo(taken.getLong("position"));
+    }
+
+    @Test
+    void shouldServeAnOpenApiDocumentWhoseRoutesExistAndWhoseExamplesAreAccepted() throws IOException
+    {
+        final HttpResponse<Buffer> doc = server.get("/openapi.yaml");
+        assertThat(doc.statusCode()).isEqualTo(200);
+        final String yaml = doc.bodyAsString();
+        assertThat(yaml).startsWith("openapi: 3.1.0");
+
+        final Map<String, List<String>> operations = operations(yaml);
+        assertThat(operations.keySet()).contains("/commands", "/commands/batch", "/aggregates/{aggregateId}",
+            "/aggregates/{aggregateId}/events", "/events", "/subscribe", "/health/live", "/health/ready", "/metrics",
+            "/openapi.yaml", "/admin/snapshots");
+        final Map<String, List<JsonObject>> examples = requestExamples(yaml);
+        assertThat(examples.get("/commands")).hasSizeGreaterThanOrEqualTo(5);
+        for (final Map.Entry<String, List<JsonObject>> entry : examples.entrySet())
+        {
+            for (final JsonObject example : entry.getValue())
+            {
+                final HttpResponse<Buffer> r = server.post(entry.getKey(), example);
+                assertThat(r.statusCode()).as("%s %s: %s", entry.getKey(), example, r.bodyAsString()).isEqualTo(200);
+            }
+        }
+        for (final Map.Entry<String, List<String>> entry : operations.entrySet())
+        {
+            final String path = entry.getKey().replace("{aggregateId}", "acc-1");
+            for (final String method : entry.getValue())
+            {
+                final HttpResponse<Buffer> r = await(server.client().request(HttpMethod.valueOf(method.toUpperCase()), path)
+                    .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")));
+                assertThat(r.statusCode()).as("%s %s", method, path).isNotIn(404, 405, 500);
+            }
+        }
+    }
+
+    /** Paths and their methods, read from the document's indentation (2 spaces for a path, 4 for a method). */
+    static Map<String, List<String>> operations(final String yaml)
+    {
+        final Map<String, List<String>> ops = new LinkedHashMap<>();
+        final Pattern path = Pattern.compile("^  (/\\S*):\\s*$");
+        final Pattern method = Pattern.compile("^    (get|post|put|delete|patch):\\s*$");
+        String current = null;
+        boolean inPaths = false;
+        for (final String line : yaml.split("\n"))
+        {
+            if (!line.startsWith(" ") && !line.isBlank())
+            {
+                inPaths = line.startsWith("paths:");
+                current = null;
+                continue;
+            }
+            if (!inPaths)
+            {
+                continue;
+            }
+            final Matcher p = path.matcher(line);
+            if (p.matches())
+            {
+                current = p.group(1);
+                ops.put(current, new ArrayList<>());
+                continue;
+            }
+            final Matcher m = method.matcher(line);
+            if (current != null && m.matches())
+            {
+                ops.get(current).add(m.group(1));
+            }
+        }
+        return ops;
+    }
+
+    /** The one-line JSON {@code value:} examples of each path's request body, in document order. */
+    static Map<String, List<JsonObject>> requestExamples(final String yaml)
+    {
+        final Map<String, List<JsonObject>> examples = new LinkedHashMap<>();
+        final Pattern path = Pattern.compile("^  (/\\S*):\\s*$");
+        final Pattern value = Pattern.compile("^\\s+value: (\\{.*\\})\\s*$");
+        String current = null;
+        boolean inRequestBody = false;
+        for (final String line : yaml.split("\n"))
+        {
+            final Matcher p = path.matcher(line);
+            if (p.matches())
+            {
+                current = p.group(1);
+                inRequestBody = false;
+                continue;
+            }
+            if (line.trim().startsWith("requestBody:"))
+            {
+                inRequestBody = true;
+                continue;
+            }
+            if (line.trim().startsWith("responses:"))
+            {
+                inRequestBody = false;
+                continue;
+            }
+            final Matcher v = value.matcher(line);
+            if (current != null && inRequestBody && v.matches())
+            {
+                examples.computeIfAbsent(current, k -> new ArrayList<>()).add(new JsonObject(v.group(1)));
+            }
+        }
+        return examples;
+    }
+
+    static String onPath(final String tool)
+    {
+        final String path = System.getenv("PATH");
+        if (path == null)
+        {
+            return null;
+        }
+        for (final String dir : path.split(File.pathSeparator))
+        {
+            final Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate))
+            {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+}
