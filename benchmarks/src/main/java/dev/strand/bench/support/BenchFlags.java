@@ -1,7 +1,7 @@
 package dev.strand.bench.support;
 
 /**
- * The JVM flags every forked benchmark JVM needs: Chronicle Queue's exports and opens on JDK 17+, analytics off.
+ * The JVM flags every forked benchmark JVM needs: Chronicle Queue's (and Agrona's) exports and opens on JDK 17+, analytics off.
  * Kept as constants so {@code @Fork(jvmArgsAppend = ...)} can name them; the same list is in the parent pom's
  * {@code chronicle.jvm.flags} and in the shaded jars' manifests.
  */
@@ -10,6 +10,8 @@ public final class BenchFlags
     public static final String ADD_EXPORTS_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
     public static final String ADD_EXPORTS_NIO = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
     public static final String ADD_EXPORTS_MISC = "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED";
+    /** Agrona 2.x reads {@code jdk.internal.misc.Unsafe}. */
+    public static final String ADD_EXPORTS_INTERNAL_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
     public static final String ADD_EXPORTS_JAVAC = "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED";
     public static final String ADD_OPENS_JAVAC = "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED";
     public static final String ADD_OPENS_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
