@@ -57,7 +57,7 @@ abstract class JournalFollower implements Runnable
             while (running)
             {
                 int work = 0;
-                while (work < 1_000 && reader.next(record))
+                while (work < 1_000 && wantsRecords() && reader.next(record))
                 {
                     onRecord(record);
                     work++;
@@ -76,6 +76,12 @@ abstract class JournalFollower implements Runnable
 
     /** One journaled event, in position order. */
     protected abstract void onRecord(EventRecord record);
+
+    /** Whether to read now; a lazy follower (the snapshotter) reads only when it has a reason to. */
+    protected boolean wantsRecords()
+    {
+        return true;
+    }
 
     /** Housekeeping between reads (timers, requests); returns the amount of work done. */
     protected int doIdleWork()

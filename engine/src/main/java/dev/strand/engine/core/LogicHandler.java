@@ -24,9 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The single writer, fused with the journal stage: decides each command against the in-memory state, journals the
- * resulting events as one commit, then applies them. Group commit: {@link JournalAppender#flush()} once at the end
- * of each Disruptor batch, before the batch's sequence is published to the completion stage.
+ * The single writer, fused with the journal and completion stages: decides each command against the in-memory
+ * state, journals the resulting events as one commit, applies them, and answers. Group commit in sync durability:
+ * {@link JournalAppender#flush()} once at the end of each Disruptor batch, and only then are the batch's commands
+ * answered; in async durability each command is answered right after its commit.
  *
  * <p>Error policy: a module's handler or evolve that throws rejects that command (COMMAND_HANDLER_FAILED, logged and
  * counted) and the pipeline goes on; a journal failure or a broken invariant halts the engine: this and every later
@@ -40,6 +41,8 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
     private final EngineState state;
     private final JournalAppender appender;
     private final EngineControl control;
+    private final Completer completer;
+    private final boolean groupCommit;
     private RingBuffer<CommandSlot> ring;
     private final BinaryFieldWriter payloadWriter = new BinaryFieldWriter();
 
@@ -55,11 +58,22 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
     private String typeConflict;
     private long unflushedFrom = -1;
 
-    LogicHandler(final EngineState state, final JournalAppender appender, final EngineControl control)
+    /**
+     * @param groupCommit true in sync durability: answers wait for the flush at the end of the Disruptor batch;
+     *                    false in async durability: each slot is answered as soon as its commit is in the journal.
+     */
+    LogicHandler(
+        final EngineState state,
+        final JournalAppender appender,
+        final EngineControl control,
+        final Completer completer,
+        final boolean groupCommit)
     {
         this.state = state;
         this.appender = appender;
         this.control = control;
+        this.completer = completer;
+        this.groupCommit = groupCommit;
     }
 
     /** The ring this handler consumes, to re-mark a batch's slots when a group commit fails. */
@@ -90,6 +104,10 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             control.halt("logic stage failed: " + t, t);
             haltSlot(slot);
         }
+        if (!groupCommit)
+        {
+            completer.complete(slot, sequence);
+        }
         if (endOfBatch)
         {
             flush(sequence);
@@ -108,6 +126,13 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             for (long s = unflushedFrom; s <= endSequence; s++)
             {
                 haltSlot(ring.get(s));
+            }
+        }
+        if (groupCommit)
+        {
+            for (long s = unflushedFrom; s <= endSequence; s++)
+            {
+                completer.complete(ring.get(s), s);
             }
         }
         unflushedFrom = -1;

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Takes snapshots off the write path: keeps its own replica of the engine state by following the journal on thread
  * {@code snapshotter}, and writes it when due (every N events, every T seconds, on request, at shutdown). The
- * writer never pauses for a snapshot; the cost is a third copy of the state in memory.
+ * writer never pauses for a snapshot; the cost is a third copy of the state in memory. It follows lazily: it reads
+ * the journal only when a snapshot is due or requested, then catches up (at several million events per second) and
+ * writes; between snapshots it costs no CPU, which matters on 2 cores.
  */
 final class Snapshotter extends JournalFollower
 {
@@ -62,6 +64,16 @@ final class Snapshotter extends JournalFollower
     }
 
     @Override
+    protected boolean wantsRecords()
+    {
+        if (!waiting.isEmpty() || !requests.isEmpty())
+        {
+            return true;
+        }
+        return everyEvents > 0 && journal.lastPosition() - lastSnapshotPosition >= everyEvents;
+    }
+
+    @Override
     protected void onRecord(final EventRecord record)
     {
         state.apply(record);
@@ -98,9 +110,13 @@ final class Snapshotter extends JournalFollower
                 work++;
             }
         }
-        if (everyNanos > 0 && applied > lastSnapshotPosition && System.nanoTime() - lastSnapshotNanos >= everyNanos)
+        if (everyNanos > 0 && waiting.isEmpty() && journal.lastPosition() > lastSnapshotPosition &&
+            System.nanoTime() - lastSnapshotNanos >= everyNanos)
         {
-            writeQuietly("every " + TimeUnit.NANOSECONDS.toSeconds(everyNanos) + " s");
+            final Request timed = new Request(journal.lastPosition(), "every " + TimeUnit.NANOSECONDS.toSeconds(everyNanos) + " s",
+                new CompletableFuture<>());
+            timed.future.whenComplete((summary, failure) -> lastSnapshotNanos = System.nanoTime());
+            waiting.add(timed);
             work++;
         }
         return work;

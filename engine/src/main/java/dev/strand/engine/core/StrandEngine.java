@@ -63,14 +63,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine: wires the journal, the Disruptor pipeline (logic+journal stage, then completion), the read model, the
  * snapshotter and the subscription hub, and runs recovery. Start with {@link Engine#start}.
  *
- * <p>Threads: {@code engine-logic} (the single writer), {@code engine-completion}, {@code read-model},
+ * <p>Threads: {@code engine-logic} (the single writer, which also journals and answers), {@code read-model},
  * {@code snapshotter}, {@code subscriptions}, and the journal's {@code journal-preallocator}.
  */
 public final class StrandEngine implements Engine, EngineControl
@@ -117,7 +116,7 @@ public final class StrandEngine implements Engine, EngineControl
     private final SubscriptionHub hub;
     private final Disruptor<CommandSlot> disruptor;
     private final RingBuffer<CommandSlot> ring;
-    private final CompletionHandler completion;
+    private final Completer completion;
     private final Metrics metrics = new Metrics();
     private final AtomicReference<EngineStatus> status = new AtomicReference<>(new EngineStatus(EngineStatus.State.STARTING, null));
     private final ThreadLocal<Reader> readers;
@@ -196,13 +195,12 @@ public final class StrandEngine implements Engine, EngineControl
 
         hub = new SubscriptionHub(journal, registry, config.liveBufferEvents());
 
-        final AtomicInteger threadCount = new AtomicInteger();
-        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(),
-            r -> named(r, threadCount.getAndIncrement() == 0 ? "engine-logic" : "engine-completion"),
+        disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), r -> named(r, "engine-logic"),
             ProducerType.MULTI, waitStrategy(config.waitStrategy()));
-        final LogicHandler logic = new LogicHandler(writerState, journal.appender(), this);
-        completion = new CompletionHandler(counters, registry, journal);
-        disruptor.handleEventsWith(logic).then(completion);
+        completion = new Completer(counters, registry, journal);
+        final LogicHandler logic = new LogicHandler(writerState, journal.appender(), this, completion,
+            config.durability() == dev.strand.journal.Durability.SYNC);
+        disruptor.handleEventsWith(logic);
         disruptor.setDefaultExceptionHandler(new HaltingExceptionHandler());
         ring = disruptor.start();
         logic.ringBuffer(ring);
@@ -637,7 +635,7 @@ public final class StrandEngine implements Engine, EngineControl
     @Override
     public CompletableFuture<SnapshotSummary> takeSnapshot()
     {
-        return snapshotter.request(0, "requested");
+        return snapshotter.request(journal.lastPosition(), "requested");
     }
 
     @Override

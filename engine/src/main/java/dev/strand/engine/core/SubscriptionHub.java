@@ -47,6 +47,7 @@ final class SubscriptionHub implements Runnable
     private JournalReader liveReader;
     private long liveNext;
     private long recentFrom;
+    private boolean liveStale;
 
     SubscriptionHub(final Journal journal, final ModuleRegistry registry, final int liveBufferEvents)
     {
@@ -144,8 +145,32 @@ final class SubscriptionHub implements Runnable
         }
     }
 
+    /**
+     * Reads and decodes new events into the ring; with no subscriber it reads nothing (no CPU spent on events nobody
+     * wants) and, when the first subscriber arrives, jumps to the journal's end: anyone behind that is served from
+     * the journal.
+     */
     private int readLive()
     {
+        if (subs.isEmpty())
+        {
+            liveStale = true;
+            return 0;
+        }
+        if (liveStale)
+        {
+            liveStale = false;
+            final long end = journal.lastPosition() + 1;
+            if (end > liveNext)
+            {
+                if (!liveReader.seek(end))
+                {
+                    throw new IllegalStateException("cannot tail the journal from " + end);
+                }
+                liveNext = end;
+                recentFrom = end;
+            }
+        }
         int read = 0;
         while (read < 4096 && liveReader.next(record))
         {

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * state hash equals the hash after a full replay of the journal, equals the hash after snapshot + tail replay, and
  * the read model's replica hashes the same.
  */
-class ReplayDeterminismProperties
+class ReplayDeterminismTest
 {
     record Step(String type, String id, Map<String, Object> data, boolean batchWithNext)
     {
