@@ -3,6 +3,7 @@ package dev.strand.journal;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptCommon;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -76,6 +77,41 @@ final class ChronicleQueues
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * @return the number of excerpts in a cycle, found with O(log n) {@code moveToIndex} probes (Chronicle's
+     * {@code excerptsInCycle} scans the cycle). Moves the tailer.
+     */
+    static long excerptsInCycle(final ExcerptTailer tailer, final RollCycle rollCycle, final int cycle)
+    {
+        if (!tailer.moveToIndex(rollCycle.toIndex(cycle, 0)))
+        {
+            return 0;
+        }
+        long known = 0;
+        long step = 1;
+        while (tailer.moveToIndex(rollCycle.toIndex(cycle, known + step)))
+        {
+            known += step;
+            step <<= 1;
+        }
+        long lo = known + 1;
+        long hi = known + step - 1;
+        while (lo <= hi)
+        {
+            final long mid = (lo + hi) >>> 1;
+            if (tailer.moveToIndex(rollCycle.toIndex(cycle, mid)))
+            {
+                known = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return known + 1;
     }
 
     /**

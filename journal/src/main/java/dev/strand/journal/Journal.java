@@ -47,6 +47,7 @@ public final class Journal implements AutoCloseable
     private final Preallocator preallocator;
     private final Thread preallocatorThread;
     private final ChronicleJournalAppender appender;
+    private final long preallocatorChunkBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastPosition;
     private volatile long bytesWritten;
@@ -70,6 +71,7 @@ public final class Journal implements AutoCloseable
         this.lockChannel = lockChannel;
         this.lastPosition = recoveryReport.lastPosition();
         this.bytesWritten = initialBytes;
+        this.preallocatorChunkBytes = config == null ? 0 : config.preallocateChunkBytes();
         if (config == null)
         {
             preallocator = null;
@@ -79,7 +81,7 @@ public final class Journal implements AutoCloseable
         }
         if (config.preallocate())
         {
-            final long slack = Math.max(1L << 20, 4L * 8 * queue.indexCount());
+            final long slack = Math.max(64L << 10, 4L * 8 * queue.indexCount()) + 4096;
             preallocator = new Preallocator(config.preallocateAheadBytes(), config.preallocateMarginBytes(),
                 config.preallocateChunkBytes(), slack, config.minFreeBytes(), freeSpace);
             preallocatorThread = new Thread(preallocator, Preallocator.THREAD_NAME);
@@ -267,6 +269,14 @@ public final class Journal implements AutoCloseable
     public long freeBytes()
     {
         return freeSpace.freeBytes();
+    }
+
+    /**
+     * @return bytes of real zeros the pre-allocator has written ahead of the writer since open (0 when off).
+     */
+    public long preallocatedBytes()
+    {
+        return preallocator == null ? 0 : preallocator.chunksWritten() * preallocatorChunkBytes;
     }
 
     /**

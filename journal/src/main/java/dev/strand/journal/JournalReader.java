@@ -6,6 +6,7 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.Long2LongHashMap;
 
 import java.nio.ByteOrder;
 
@@ -27,6 +28,7 @@ public final class JournalReader implements AutoCloseable
     private final ExpandableDirectByteBuffer commit = new ExpandableDirectByteBuffer(4096);
     private final ExpandableDirectByteBuffer probe = new ExpandableDirectByteBuffer(64);
     private final CommitDecoder decoder = new CommitDecoder();
+    private final Long2LongHashMap cycleFirstPositions = new Long2LongHashMap(NOT_FOUND);
 
     private long nextPosition = 1;
     private boolean afterSeek = true;
@@ -54,7 +56,8 @@ public final class JournalReader implements AutoCloseable
 
     /**
      * Positions the reader so the next {@link #next(EventRecord)} returns the event at {@code position}.
-     * Binary search over cycles and then over Chronicle indexes within the cycle: O(log n) excerpt reads.
+     * Binary search over cycles (each cycle's first position is cached) and then a galloping/binary search
+     * over Chronicle indexes within the cycle: O(log n) excerpt reads, no scan.
      *
      * @param position the position to read next (&gt;= 1); {@code lastPosition() + 1} tails from the end.
      * @return false (and the reader unchanged) if {@code position > lastPosition() + 1}.
@@ -206,52 +209,89 @@ public final class JournalReader implements AutoCloseable
         {
             final int mid = (lo + hi) >>> 1;
             int probed = mid;
-            boolean found = probeFrom((int)cycles[probed], 0);
-            while (!found && probed < hi)
+            long first = firstPositionOfCycle((int)cycles[probed]);
+            while (first == NOT_FOUND && probed < hi)
             {
                 probed++;
-                found = probeFrom((int)cycles[probed], 0);
+                first = firstPositionOfCycle((int)cycles[probed]);
             }
-            if (!found)
+            if (first == NOT_FOUND || first > position)
             {
                 hi = mid - 1;
-            }
-            else if (probeFirst <= position)
-            {
-                bestCycle = probed;
-                lo = probed + 1;
             }
             else
             {
-                hi = mid - 1;
+                bestCycle = probed;
+                lo = probed + 1;
             }
         }
         if (bestCycle < 0)
         {
             return NOT_FOUND;
         }
-        final int cycle = (int)cycles[bestCycle];
-        long best = NOT_FOUND;
-        long seqLo = 0;
-        long seqHi = tailer.excerptsInCycle(cycle) - 1;
-        while (seqLo <= seqHi)
+        return locateInCycle((int)cycles[bestCycle], position);
+    }
+
+    /**
+     * Galloping then binary search over the sequence numbers of one cycle whose first commit starts at or
+     * before {@code position}. Uses only {@code moveToIndex} probes: Chronicle's {@code excerptsInCycle} scans.
+     */
+    private long locateInCycle(final int cycle, final long position)
+    {
+        if (!probeFrom(cycle, 0) || probeFirst > position)
         {
-            final long mid = (seqLo + seqHi) >>> 1;
-            if (!probeFrom(cycle, mid))
+            return NOT_FOUND;
+        }
+        long best = probeIndex;
+        long known = rollCycle.toSequenceNumber(probeIndex);
+        long step = 1;
+        long hi;
+        while (true)
+        {
+            final long seq = known + step;
+            if (!probeFrom(cycle, seq) || probeFirst > position)
             {
-                seqHi = mid - 1;
+                hi = seq - 1;
+                break;
             }
-            else if (probeFirst <= position)
+            best = probeIndex;
+            known = rollCycle.toSequenceNumber(probeIndex);
+            step <<= 1;
+        }
+        long lo = known + 1;
+        while (lo <= hi)
+        {
+            final long mid = (lo + hi) >>> 1;
+            if (probeFrom(cycle, mid) && probeFirst <= position)
             {
                 best = probeIndex;
-                seqLo = rollCycle.toSequenceNumber(probeIndex) + 1;
+                lo = rollCycle.toSequenceNumber(probeIndex) + 1;
             }
             else
             {
-                seqHi = mid - 1;
+                hi = mid - 1;
             }
         }
         return best;
+    }
+
+    /**
+     * @return the first position of a cycle's first commit (cached: it never changes once written), or
+     * {@link #NOT_FOUND} if the cycle holds no commit yet.
+     */
+    private long firstPositionOfCycle(final int cycle)
+    {
+        final long cached = cycleFirstPositions.get(cycle);
+        if (cached != NOT_FOUND)
+        {
+            return cached;
+        }
+        if (!probeFrom(cycle, 0))
+        {
+            return NOT_FOUND;
+        }
+        cycleFirstPositions.put(cycle, probeFirst);
+        return probeFirst;
     }
 
     /**

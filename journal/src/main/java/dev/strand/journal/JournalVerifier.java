@@ -122,7 +122,7 @@ public final class JournalVerifier
         long remaining = n;
         for (final long cycle : cycles(queue).descendingSet())
         {
-            final long count = tailer.excerptsInCycle((int)cycle);
+            final long count = ChronicleQueues.excerptsInCycle(tailer, rollCycle, (int)cycle);
             if (count >= remaining)
             {
                 return rollCycle.toIndex((int)cycle, count - remaining);

@@ -17,21 +17,24 @@ import java.util.concurrent.locks.LockSupport;
  * first-touch cost for a page of the sparse memory-mapped file (DESIGN.md: P99 4-10 ms without, ~170 µs with).
  *
  * <h2>Why it cannot overwrite a record</h2>
- * The two threads share three volatiles and follow a Dekker-style handshake:
+ * The two threads share four volatiles and follow a Dekker-style handshake:
  * <ul>
- * <li>{@code writer}: (file generation, offset) packed in a long. Before a commit the appender publishes the
- * highest offset that commit can touch ({@code end of previous commit + record length + slack} for Chronicle's
- * header and any index array it allocates), after the commit the exact end offset;</li>
+ * <li>{@code limit}: (file generation, offset) packed in a long: the highest offset the writer may touch.
+ * Before a commit the appender publishes {@code end of previous commit + record length + slack} (the slack
+ * covers Chronicle's excerpt header, padding and any index array it allocates); after the commit, the exact
+ * end offset;</li>
+ * <li>{@code end}: (generation, exact end offset of the last commit), which the pre-allocator plans from;</li>
  * <li>{@code claim}: (generation, start) of the chunk the pre-allocator is about to write;</li>
  * <li>{@code file}: the cycle file of each generation, published by the appender when Chronicle rolls.</li>
  * </ul>
- * The pre-allocator publishes its claim, then re-reads {@code writer} and writes only if the chunk starts at
- * least {@code margin} beyond the writer's published limit in the same file. The appender publishes its limit,
- * then re-reads {@code claim} and parks until any claim below its limit is released. Volatile accesses are
- * sequentially consistent, so at least one side sees the other: a chunk is never written while the writer may
- * be inside it. Chunks only move forward ({@code done}), never behind the writer and never twice, and never
- * beyond the file's current length, so they never race Chronicle's own file growth ({@code setLength} under a
- * file lock). Nothing is written until the first commit of this process has published an exact position.
+ * The pre-allocator publishes its claim, then re-reads {@code limit} and writes only if the chunk starts at or
+ * beyond it in the same file. The appender publishes its limit, then re-reads {@code claim} and parks until
+ * any claim below its limit is released. Volatile accesses are sequentially consistent, so at least one side
+ * sees the other: a chunk is never written while the writer may be inside it. The pre-allocator plans chunks
+ * at least {@code margin} beyond the exact end, so in practice the writer never waits. Chunks only move
+ * forward ({@code done}), never behind the writer and never twice, and never beyond the file's current length,
+ * so they never race Chronicle's own file growth ({@code setLength} under a file lock). Nothing is written
+ * until the first commit of this process has published an exact position.
  *
  * <p>The same thread refreshes the free-space figure (every 50 ms) so the commit path never makes the syscall,
  * and stops pre-allocating when free space is within one chunk of the floor.
@@ -59,12 +62,14 @@ final class Preallocator implements Runnable
     private final FreeSpaceMonitor freeSpace;
     private final ByteBuffer zeros;
 
-    private volatile long writer = NONE;
+    private volatile long limit = NONE;
+    private volatile long end = NONE;
     private volatile long claim = NONE;
     private volatile CycleFile file;
     private volatile boolean running = true;
     private volatile long chunksWritten;
     private volatile long writerWaits;
+    private volatile long filesFollowed;
 
     // Appender-thread state.
     private int writerGen;
@@ -98,10 +103,10 @@ final class Preallocator implements Runnable
         {
             return;
         }
-        final long limit = writerEnd + length + slackBytes;
-        writer = pack(writerGen, limit);
+        final long highest = writerEnd + length + slackBytes;
+        limit = pack(writerGen, highest);
         long c = claim;
-        while (c != NONE && genOf(c) == writerGen && offsetOf(c) < limit)
+        while (c != NONE && genOf(c) == writerGen && offsetOf(c) < highest)
         {
             writerWaits++;
             LockSupport.parkNanos(WRITER_PARK_NANOS);
@@ -122,7 +127,9 @@ final class Preallocator implements Runnable
             file = new CycleFile(writerGen, appender.currentFile().toPath());
         }
         writerEnd = endOffset;
-        writer = pack(writerGen, endOffset);
+        final long packed = pack(writerGen, endOffset);
+        end = packed;
+        limit = packed;
     }
 
     void stop()
@@ -140,6 +147,11 @@ final class Preallocator implements Runnable
         return writerWaits;
     }
 
+    long filesFollowed()
+    {
+        return filesFollowed;
+    }
+
     /**
      * {@inheritDoc}
      */
@@ -155,7 +167,7 @@ final class Preallocator implements Runnable
             try
             {
                 freeSpace.refreshIfOlderThan(FREE_SPACE_REFRESH_NANOS);
-                final long w = writer;
+                final long w = end;
                 if (w == NONE)
                 {
                     LockSupport.parkNanos(IDLE_NANOS);
@@ -178,6 +190,7 @@ final class Preallocator implements Runnable
                     {
                         done = 0;
                         doneGen = f.gen;
+                        filesFollowed++;
                     }
                 }
 
@@ -191,10 +204,11 @@ final class Preallocator implements Runnable
                 }
 
                 claim = pack(gen, start);
-                final long recheck = writer;
-                if (genOf(recheck) != gen || start < offsetOf(recheck) + marginBytes)
+                final long recheck = limit;
+                if (genOf(recheck) != gen || start < offsetOf(recheck))
                 {
                     claim = NONE;
+                    LockSupport.parkNanos(WRITER_PARK_NANOS);
                     continue;
                 }
                 try
