@@ -1,0 +1,93 @@
+package dev.strand.engine.core;
+
+import dev.strand.engine.EngineFixture;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.EngineMetrics;
+import dev.strand.engine.api.EngineStatus;
+import dev.strand.engine.api.RejectionKind;
+import dev.strand.engine.api.ResultCodes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static dev.strand.engine.EngineFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EngineFailureTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRejectACommandWhoseHandlerThrowsAndGoOn()
+    {
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            run(engine, "OpenAccount", "a");
+            final CommandResult failed = run(engine, "Explode", "x");
+            assertThat(failed.accepted()).isFalse();
+            assertThat(failed.rejection().code()).isEqualTo(ResultCodes.COMMAND_HANDLER_FAILED);
+            assertThat(failed.rejection().kind()).isEqualTo(RejectionKind.INTERNAL);
+            assertThat(engine.journalPosition()).isEqualTo(1);
+
+            assertThat(run(engine, "Deposit", "a", "amount", 5L).accepted()).isTrue();
+            assertThat(engine.status().ready()).isTrue();
+            assertThat(engine.metrics().commandsFailed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldHaltWhenFreeSpaceIsBelowTheFloorAndKeepWhatWasAcknowledged()
+    {
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            run(engine, "OpenAccount", "a");
+        }
+        try (Engine engine = EngineFixture.start(dir, b -> b.minFreeBytes(Long.MAX_VALUE / 4)))
+        {
+            final CommandResult refused = run(engine, "Deposit", "a", "amount", 5L);
+            assertThat(refused.accepted()).isFalse();
+            assertThat(refused.rejection().code()).isEqualTo(ResultCodes.HALTED);
+            assertThat(refused.rejection().kind()).isEqualTo(RejectionKind.UNAVAILABLE);
+            assertThat(engine.status().state()).isEqualTo(EngineStatus.State.HALTED);
+            assertThat(engine.status().haltReason()).containsIgnoringCase("free");
+            assertThat(engine.status().ready()).isFalse();
+            assertThat(run(engine, "Deposit", "a", "amount", 6L).rejection().code()).isEqualTo(ResultCodes.HALTED);
+            assertThat(engine.journalPosition()).isEqualTo(1);
+        }
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            assertThat(engine.journalPosition()).isEqualTo(1);
+            assertThat(run(engine, "Deposit", "a", "amount", 7L).position()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldCountOutcomesAndExposeEngineFigures() throws Exception
+    {
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            run(engine, "OpenAccount", "a");
+            run(engine, "Deposit", "a", "amount", 5L);
+            run(engine, "Withdraw", "a", "amount", 50L);
+            run(engine, EngineFixture.command(engine, "same", "Deposit", "a", dev.strand.engine.api.Command.ANY_VERSION, EngineFixture.data("amount", 1L)));
+            run(engine, EngineFixture.command(engine, "same", "Deposit", "a", dev.strand.engine.api.Command.ANY_VERSION, EngineFixture.data("amount", 1L)));
+            engine.takeSnapshot().get();
+            final EngineMetrics m = engine.metrics();
+            assertThat(m.commandsAccepted()).isEqualTo(3);
+            assertThat(m.commandsRejected()).isEqualTo(1);
+            assertThat(m.commandsReplayed()).isEqualTo(1);
+            assertThat(m.appendLatency().getTotalCount()).isEqualTo(3);
+            assertThat(m.ringSize()).isEqualTo(dev.strand.engine.api.EngineConfig.DEFAULT_RING_SIZE);
+            assertThat(m.ringRemainingCapacity()).isEqualTo(m.ringSize());
+            assertThat(m.journalPosition()).isEqualTo(3);
+            assertThat(m.journalBytes()).isPositive();
+            assertThat(m.journalFreeBytes()).isPositive();
+            assertThat(m.snapshotsTaken()).isEqualTo(1);
+            assertThat(m.lastSnapshotPosition()).isEqualTo(3);
+            assertThat(m.lastSnapshotEpochMillis()).isPositive();
+        }
+    }
+}
