@@ -221,15 +221,22 @@ public final class SnapshotStore
             try
             {
                 reason = check(info.file());
-                if (reason == null)
+            }
+            catch (final IOException ex)
+            {
+                reason = "cannot read it: " + ex;
+            }
+            if (reason == null)
+            {
+                try
                 {
                     final T value = readBody(info, reader);
                     return Optional.of(new LoadedSnapshot<>(info, value, List.copyOf(skipped)));
                 }
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                reason = "body reader failed: " + ex;
+                catch (final IOException | RuntimeException ex)
+                {
+                    reason = "body reader failed: " + ex;
+                }
             }
             LOG.warn("skipping snapshot {}: {}", info.file(), reason);
             skipped.add(info.file().getFileName() + ": " + reason);
@@ -246,10 +253,6 @@ public final class SnapshotStore
             final InputStream body = new LimitedInputStream(Channels.newInputStream(channel), length);
             final DataInputStream in = new DataInputStream(new BufferedInputStream(body, IO_BUFFER));
             return reader.read(info.position(), in);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw new IOException("body reader failed: " + ex, ex);
         }
     }
 
