@@ -176,6 +176,13 @@ public final class EngineFixture implements AutoCloseable
         return dir;
     }
 
+    /** Closes the engine and keeps its data directory (to restart from it); the caller deletes it. */
+    public Path closeKeepingData()
+    {
+        engine.close();
+        return dir;
+    }
+
     @Override
     public void close()
     {
