@@ -132,4 +132,22 @@ class JournalRoundTripTest
             assertThat(journal.lastPosition()).isEqualTo(3);
         }
     }
+
+    @Test
+    void shouldLetTheExistingQueuesRollCycleOverrideTheConfiguredOne()
+    {
+        try (Journal journal = Journal.open(Fixtures.config(dir).rollCycle("FAST_HOURLY").build()))
+        {
+            Fixtures.append(journal, 3, 1, 8);
+            assertThat(journal.rollCycle()).isEqualTo("FAST_HOURLY");
+        }
+        try (Journal journal = Journal.open(Fixtures.config(dir).build()))
+        {
+            assertThat(journal.rollCycle()).isEqualTo("FAST_HOURLY");
+            assertThat(journal.recoveryReport().rollCycle()).isEqualTo("FAST_HOURLY");
+            Fixtures.append(journal, 1, 1, 8);
+            assertThat(journal.lastPosition()).isEqualTo(4);
+            assertThat(journal.bytesWritten()).isPositive();
+        }
+    }
 }
