@@ -159,7 +159,7 @@ class LimitsIT
     {
         final String id = "under-limit";
         final JsonObject body = new JsonObject().put("type", "OpenAccount").put("aggregateId", id)
-            .put("data", new JsonObject().put("owner", "x".repeat(BODY_LIMIT - 200)));
+            .put("data", new JsonObject().put("owner", "limits").put("note", "x".repeat(BODY_LIMIT - 200)));
         assertThat(body.encode().length()).isLessThan(BODY_LIMIT);
         assertThat(server.post("/commands", body).statusCode()).isEqualTo(200);
     }

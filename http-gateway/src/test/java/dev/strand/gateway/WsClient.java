@@ -1,6 +1,7 @@
 package dev.strand.gateway;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -20,16 +21,18 @@ final class WsClient implements AutoCloseable
     private final WebSocketClient client;
     private final WebSocket ws;
 
-    private WsClient(final WebSocketClient client, final WebSocket ws)
+    /** Handlers are set before connecting, so no frame that arrives with the handshake is lost. */
+    private WsClient(final WebSocketClient client, final WebSocketConnectOptions options)
     {
         this.client = client;
-        this.ws = ws;
-        ws.textMessageHandler(text -> events.add(new JsonObject(text)));
-        ws.closeHandler(v ->
+        final ClientWebSocket socket = client.webSocket();
+        socket.textMessageHandler(text -> events.add(new JsonObject(text)));
+        socket.closeHandler(v ->
         {
-            closeReason = ws.closeReason();
-            closeStatus = ws.closeStatusCode() == null ? -1 : ws.closeStatusCode();
+            closeReason = socket.closeReason();
+            closeStatus = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
         });
+        this.ws = TestServer.await(socket.connect(options));
     }
 
     static WsClient connect(final Vertx vertx, final int port, final String uri)
@@ -45,12 +48,23 @@ final class WsClient implements AutoCloseable
         {
             options.addHeader("Origin", origin);
         }
+        else
+        {
+            options.setAllowOriginHeader(false);
+        }
         if (apiKey != null)
         {
             options.addHeader("Authorization", "Bearer " + apiKey);
         }
-        final WebSocket ws = TestServer.await(client.connect(options));
-        return new WsClient(client, ws);
+        try
+        {
+            return new WsClient(client, options);
+        }
+        catch (final AssertionError ex)
+        {
+            client.close();
+            throw ex;
+        }
     }
 
     /** Connects expecting a refusal; returns the rejected upgrade (status and problem body). */

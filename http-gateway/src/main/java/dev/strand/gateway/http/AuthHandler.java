@@ -1,15 +1,15 @@
 package dev.strand.gateway.http;
 
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 /**
  * API-key authorization for one route: the key comes in {@code Authorization: Bearer <key>} or {@code X-Api-Key};
  * no key or an unknown one is 401 UNAUTHENTICATED, a key whose role is too low 403 FORBIDDEN. When no keys are
- * configured every request passes (the loopback default).
+ * configured every request passes (the loopback default). A platform handler, so it runs before the body is read.
  */
-final class AuthHandler implements Handler<RoutingContext>
+final class AuthHandler implements PlatformHandler
 {
     private final ApiKeys keys;
     private final Role required;

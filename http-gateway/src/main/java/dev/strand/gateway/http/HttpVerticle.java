@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,12 +75,6 @@ public final class HttpVerticle extends VerticleBase
         return server == null ? Future.succeededFuture() : server.shutdown(services.config().shutdownTimeoutSeconds(), TimeUnit.SECONDS);
     }
 
-    /** The port this instance listens on (useful when configured with port 0). */
-    public int actualPort()
-    {
-        return server.actualPort();
-    }
-
     private Router router()
     {
         final GatewayConfig config = services.config();
@@ -105,8 +100,8 @@ public final class HttpVerticle extends VerticleBase
 
         router.route().handler(this::refuseWhileDraining);
 
-        router.post("/commands").handler(timeout).handler(writer).handler(HttpVerticle::requireJson).handler(body).handler(commands::single);
-        router.post("/commands/batch").handler(timeout).handler(writer).handler(HttpVerticle::requireJson).handler(body).handler(commands::batch);
+        router.post("/commands").handler(timeout).handler(writer).handler(REQUIRE_JSON).handler(body).handler(commands::single);
+        router.post("/commands/batch").handler(timeout).handler(writer).handler(REQUIRE_JSON).handler(body).handler(commands::batch);
         router.get("/aggregates/:aggregateId").handler(timeout).handler(reader).handler(queries::aggregate);
         router.get("/aggregates/:aggregateId/events").handler(timeout).handler(reader).handler(queries::aggregateEvents);
         router.get("/events").handler(timeout).handler(reader).handler(queries::events);
@@ -136,6 +131,9 @@ public final class HttpVerticle extends VerticleBase
         }
         ctx.next();
     }
+
+    /** 415 unless the body is JSON; a platform handler, so it answers before the body is read. */
+    private static final PlatformHandler REQUIRE_JSON = HttpVerticle::requireJson;
 
     private static void requireJson(final RoutingContext ctx)
     {
