@@ -1,0 +1,2 @@
+/** The engine's figures as Prometheus metrics, beside Vert.x's own (vertx-micrometer-metrics). */
+package dev.strand.gateway.metrics;
