@@ -50,11 +50,6 @@ final class DroppedIndexes
         return sorted.length != 0 && Arrays.binarySearch(sorted, index) >= 0;
     }
 
-    int size()
-    {
-        return sorted.length;
-    }
-
     long[] toArray()
     {
         return sorted.clone();

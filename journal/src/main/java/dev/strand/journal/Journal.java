@@ -280,6 +280,15 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * @return times the appender parked because a pre-allocation chunk was being written below its write limit
+     * (expected to stay 0: the pre-allocator keeps an 8 MiB margin).
+     */
+    public long preallocatorWriterWaits()
+    {
+        return preallocator == null ? 0 : preallocator.writerWaits();
+    }
+
+    /**
      * @return what open() found: records checked, last position, torn-tail records dropped, time taken.
      */
     public RecoveryReport recoveryReport()

@@ -11,7 +11,9 @@ public final class JournalCorruptedException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
+    /** The file holding the bad record (not serialized: Path is not serializable). */
     private final transient Path file;
+    /** The position the bad record should have started at. */
     private final long position;
 
     /**

@@ -9,7 +9,9 @@ public final class JournalFullException extends JournalWriteException
 {
     private static final long serialVersionUID = 1L;
 
+    /** Usable bytes seen when the commit was refused. */
     private final long freeBytes;
+    /** The configured floor. */
     private final long minFreeBytes;
 
     /**
