@@ -1,5 +1,7 @@
 package dev.strand.gateway.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.strand.engine.api.BatchResult;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandResult;
@@ -14,6 +16,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +30,7 @@ import java.util.List;
 final class CommandRoutes
 {
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final Engine engine;
     private final int maxBatchCommands;
@@ -62,7 +68,7 @@ final class CommandRoutes
         {
             ctx.response().putHeader(REPLAYED_HEADER, "true");
         }
-        Responses.json(ctx, 200, JsonCodec.accepted(result));
+        Responses.json(ctx, 200, EventJsonWriter.accepted(result));
     }
 
     void batch(final RoutingContext ctx)
@@ -112,7 +118,7 @@ final class CommandRoutes
         }
         if (valid.isEmpty())
         {
-            Responses.json(ctx, 200, new JsonObject().put("results", merge(n, invalid, invalidIds, null, indexOfValid)));
+            Responses.json(ctx, 200, merge(n, invalid, invalidIds, null, indexOfValid));
             return;
         }
         final Context context = Vertx.currentContext();
@@ -140,28 +146,46 @@ final class CommandRoutes
             Responses.problem(ctx, Problem.of(result.results().get(0).rejection(), -1));
             return;
         }
-        Responses.json(ctx, 200, new JsonObject().put("results", merge(n, invalid, invalidIds, result.results(), indexOfValid)));
+        Responses.json(ctx, 200, merge(n, invalid, invalidIds, result.results(), indexOfValid));
     }
 
-    private static JsonArray merge(
+    /** {@code {"results":[...]}}: accepted entries streamed with their events, rejected ones as small objects. */
+    private static Buffer merge(
         final int n, final Problem[] invalid, final String[] invalidIds, final List<CommandResult> results, final int[] indexOfValid)
     {
-        final Object[] entries = new Object[n];
-        for (int i = 0; i < n; i++)
-        {
-            if (invalid[i] != null)
-            {
-                entries[i] = JsonCodec.rejected(invalidIds[i], invalid[i]);
-            }
-        }
+        final CommandResult[] byIndex = new CommandResult[n];
         if (results != null)
         {
             for (int k = 0; k < results.size(); k++)
             {
-                entries[indexOfValid[k]] = JsonCodec.batchEntry(results.get(k));
+                byIndex[indexOfValid[k]] = results.get(k);
             }
         }
-        return new JsonArray(List.of(entries));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 512 * n);
+        try (JsonGenerator g = JSON.createGenerator(out))
+        {
+            g.writeStartObject();
+            g.writeArrayFieldStart("results");
+            for (int i = 0; i < n; i++)
+            {
+                final CommandResult r = byIndex[i];
+                if (r != null && r.accepted())
+                {
+                    EventJsonWriter.writeAccepted(g, r, true);
+                }
+                else
+                {
+                    g.writeRawValue((r != null ? JsonCodec.batchEntry(r) : JsonCodec.rejected(invalidIds[i], invalid[i])).encode());
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return Buffer.buffer(out.toByteArray());
     }
 
     private static boolean allUnavailable(final List<CommandResult> results)

@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  * <li>a connection with no request in progress for {@code idleTimeout}, even if it trickles header bytes (the
  * slowloris case, which a byte-level idle timeout misses);</li>
- * <li>a connection whose request is still unanswered or still sending its body {@code requestTimeout} plus a grace
- * second after it began (the request's own timeout answers it first where it can).</li>
+ * <li>a request unanswered {@code requestTimeout} after it began is answered 503 {@code REQUEST_TIMEOUT} (with
+ * {@code Connection: close}); one still unanswered, or still sending its body, a grace second later has its
+ * connection closed.</li>
  * </ul>
+ * One sweep per second replaces a timer per request, which would cost on every request of the hot path.
  * Upgraded (WebSocket) connections are exempt: they are kept alive by pings and closed by the subscriber logic.
  */
 final class ConnectionGuard
@@ -114,6 +116,12 @@ final class ConnectionGuard
                 else if (now - s.requestStart > requestTimeoutNanos + GRACE_NANOS)
                 {
                     toClose.add(entry.getKey());
+                }
+                else if (!answered && now - s.requestStart > requestTimeoutNanos && !request.response().headWritten())
+                {
+                    request.response().putHeader("Connection", "close");
+                    Responses.problem(request.response(), Problem.of(503, Problem.REQUEST_TIMEOUT,
+                        "the request was not answered in time; a command's outcome is unknown: retry it with the same commandId"));
                 }
             }
             else if (now - s.idleSince > idleTimeoutNanos)

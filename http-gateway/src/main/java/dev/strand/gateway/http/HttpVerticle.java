@@ -9,7 +9,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +91,6 @@ public final class HttpVerticle extends VerticleBase
             config.wsMaxInFlight(),
             Math.max(1000L, config.idleTimeoutSeconds() * 1000L / 3),
             guard);
-        final TimeoutHandler timeout = TimeoutHandler.create(config.requestTimeoutMs(), 503);
         final BodyHandler body = BodyHandler.create(false).setBodyLimit(config.bodyLimit());
         final AuthHandler reader = new AuthHandler(config.apiKeys(), Role.READER);
         final AuthHandler writer = new AuthHandler(config.apiKeys(), Role.WRITER);
@@ -100,18 +98,18 @@ public final class HttpVerticle extends VerticleBase
 
         router.route().handler(this::refuseWhileDraining);
 
-        router.post("/commands").handler(timeout).handler(writer).handler(REQUIRE_JSON).handler(body).handler(commands::single);
-        router.post("/commands/batch").handler(timeout).handler(writer).handler(REQUIRE_JSON).handler(body).handler(commands::batch);
-        router.get("/aggregates/:aggregateId").handler(timeout).handler(reader).handler(queries::aggregate);
-        router.get("/aggregates/:aggregateId/events").handler(timeout).handler(reader).handler(queries::aggregateEvents);
-        router.get("/events").handler(timeout).handler(reader).handler(queries::events);
+        router.post("/commands").handler(writer).handler(REQUIRE_JSON).handler(body).handler(commands::single);
+        router.post("/commands/batch").handler(writer).handler(REQUIRE_JSON).handler(body).handler(commands::batch);
+        router.get("/aggregates/:aggregateId").handler(reader).handler(queries::aggregate);
+        router.get("/aggregates/:aggregateId/events").handler(reader).handler(queries::aggregateEvents);
+        router.get("/events").handler(reader).handler(queries::events);
         router.get("/subscribe").handler(reader).handler(subscribe::handle);
         router.get("/health/live").handler(ops::live);
         router.get("/health/ready").handler(ops::ready);
-        router.get("/metrics").handler(timeout).handler(reader).handler(ops::metrics);
+        router.get("/metrics").handler(reader).handler(ops::metrics);
         router.get("/openapi.yaml").handler(ops::openApi);
-        router.post("/admin/snapshots").handler(timeout).handler(adminRole).handler(admin::takeSnapshot);
-        router.get("/admin/snapshots").handler(timeout).handler(adminRole).handler(admin::listSnapshots);
+        router.post("/admin/snapshots").handler(adminRole).handler(admin::takeSnapshot);
+        router.get("/admin/snapshots").handler(adminRole).handler(admin::listSnapshots);
 
         router.route().failureHandler(HttpVerticle::failure);
         for (final int status : new int[] {400, 404, 405, 406, 413, 415, 500, 501, 503})

@@ -6,7 +6,6 @@ import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.InvalidCommandException;
 import dev.strand.engine.api.RecordedEvent;
-import dev.strand.engine.api.Rejection;
 import dev.strand.engine.api.SnapshotSummary;
 import dev.strand.engine.spi.AggregateIds;
 import dev.strand.engine.spi.InvalidFieldException;
@@ -244,12 +243,6 @@ public final class JsonCodec
             .put("sizeBytes", s.sizeBytes())
             .put("createdAt", Instant.ofEpochMilli(s.createdAtEpochMillis()).toString())
             .put("durationMicros", s.durationMicros());
-    }
-
-    /** Rejections as data: used where a problem is built from a rejection outside a request. */
-    static Problem problem(final Rejection rejection)
-    {
-        return Problem.of(rejection, -1);
     }
 
     /** Epoch microseconds as ISO-8601 UTC with exactly six fraction digits: {@code 2026-11-22T10:15:30.123456Z}. */

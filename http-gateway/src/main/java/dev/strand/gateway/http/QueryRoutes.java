@@ -9,7 +9,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
@@ -139,10 +138,7 @@ final class QueryRoutes
             {
                 return Answer.problem(notFound(id, 0));
             }
-            return Answer.ok(new JsonObject()
-                .put("events", JsonCodec.events(page.events()))
-                .put("nextVersion", page.next())
-                .toBuffer());
+            return Answer.ok(EventJsonWriter.page(page.events(), "nextVersion", page.next()));
         });
     }
 
@@ -166,10 +162,7 @@ final class QueryRoutes
         blocking(ctx, () ->
         {
             final EventPage page = engine.readEvents(fromPosition, limit, filter, maxScan);
-            return Answer.ok(new JsonObject()
-                .put("events", JsonCodec.events(page.events()))
-                .put("nextPosition", page.next())
-                .toBuffer());
+            return Answer.ok(EventJsonWriter.page(page.events(), "nextPosition", page.next()));
         });
     }
 

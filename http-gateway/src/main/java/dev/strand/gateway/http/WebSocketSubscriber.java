@@ -85,7 +85,7 @@ final class WebSocketSubscriber implements SubscriptionSink
             blocked = true;
             return false;
         }
-        final String frame = JsonCodec.event(event).encode();
+        final String frame = EventJsonWriter.event(event);
         inFlight.incrementAndGet();
         ws.writeTextMessage(frame).onComplete(onWritten);
         return true;

@@ -1,0 +1,165 @@
+package dev.strand.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.RecordedEvent;
+import dev.strand.engine.spi.FieldWriter;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Streams events and accepted results straight to JSON with Jackson's generator: no intermediate maps, the event's
+ * {@code data} written field by field through a {@link FieldWriter}. The same shapes as {@link JsonCodec}, which
+ * builds them as {@code JsonObject}s where a body is small or assembled from parts.
+ */
+final class EventJsonWriter
+{
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private EventJsonWriter()
+    {
+    }
+
+    /** {@code {"commandId","status":"accepted","position","events":[...]}}. */
+    static Buffer accepted(final CommandResult result)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 384 * result.events().size());
+        try (JsonGenerator g = FACTORY.createGenerator(out))
+        {
+            writeAccepted(g, result, false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+
+    /** One event object as a WebSocket text frame. */
+    static String event(final RecordedEvent event)
+    {
+        final StringWriter out = new StringWriter(384);
+        try (JsonGenerator g = FACTORY.createGenerator(out))
+        {
+            writeEvent(g, event);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return out.toString();
+    }
+
+    /** {@code {"events":[...], "<nextName>": next}}. */
+    static Buffer page(final List<RecordedEvent> events, final String nextName, final long next)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 384 * events.size());
+        try (JsonGenerator g = FACTORY.createGenerator(out))
+        {
+            g.writeStartObject();
+            g.writeArrayFieldStart("events");
+            for (final RecordedEvent e : events)
+            {
+                writeEvent(g, e);
+            }
+            g.writeEndArray();
+            g.writeNumberField(nextName, next);
+            g.writeEndObject();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+
+    static void writeAccepted(final JsonGenerator g, final CommandResult result, final boolean markReplayed) throws IOException
+    {
+        g.writeStartObject();
+        g.writeStringField("commandId", result.commandId());
+        g.writeStringField("status", "accepted");
+        g.writeNumberField("position", result.position());
+        g.writeArrayFieldStart("events");
+        for (final RecordedEvent e : result.events())
+        {
+            writeEvent(g, e);
+        }
+        g.writeEndArray();
+        if (markReplayed && result.replayed())
+        {
+            g.writeBooleanField("replayed", true);
+        }
+        g.writeEndObject();
+    }
+
+    static void writeEvent(final JsonGenerator g, final RecordedEvent e) throws IOException
+    {
+        g.writeStartObject();
+        g.writeNumberField("position", e.position());
+        g.writeStringField("aggregateId", e.aggregateId());
+        g.writeStringField("aggregateType", e.aggregateType());
+        g.writeNumberField("version", e.version());
+        g.writeStringField("type", e.eventType());
+        g.writeNumberField("schemaVersion", e.schemaVersion());
+        g.writeStringField("timestamp", JsonCodec.timestamp(e.timestampMicros()));
+        g.writeStringField("commandId", e.commandId());
+        g.writeStringField("correlationId", e.correlationId());
+        g.writeStringField("causationId", e.causationId());
+        g.writeObjectFieldStart("data");
+        e.writeData(new GeneratorFieldWriter(g));
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** Writes a codec's fields as JSON members. */
+    private record GeneratorFieldWriter(JsonGenerator g) implements FieldWriter
+    {
+        @Override
+        public FieldWriter writeLong(final String name, final long value)
+        {
+            try
+            {
+                g.writeNumberField(name, value);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter writeString(final String name, final String value)
+        {
+            try
+            {
+                g.writeStringField(name, value);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter writeBoolean(final String name, final boolean value)
+        {
+            try
+            {
+                g.writeBooleanField(name, value);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+    }
+}
