@@ -22,6 +22,9 @@ if [ -f "$bench" ]; then
   java -cp "$bench" dev.strand.bench.baseline.BareVertxServer "$bare_port" 2 > "$data/bare.log" 2>&1 & pids+=($!)
 fi
 for _ in $(seq 1 100); do curl -sf "localhost:$gw_port/health/ready" >/dev/null && break; sleep 0.2; done
+if [ -f "$bench" ]; then
+  for _ in $(seq 1 100); do curl -sf "localhost:$bare_port/health/ready" >/dev/null && break; sleep 0.2; done
+fi
 for i in $(seq 0 $((accounts - 1))); do
   curl -sf "localhost:$gw_port/commands" -H 'Content-Type: application/json' \
     -d "{\"type\":\"OpenAccount\",\"aggregateId\":\"bench-$i\"}" >/dev/null
