@@ -36,7 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * engine and no journal, at {@code --rate}. Every step is repeated {@code --repeat} times; the medians are printed.
  *
  * <pre>java [flags] -cp benchmarks.jar dev.strand.bench.engine.OpenLoopHarness [--rate 100000] [--seconds 10]
- *     [--warmup 5] [--durability async,sync] [--repeat 3] [--producers 2] [--flat-seconds 5] [--record-bytes 146]</pre>
+ *     [--warmup 5] [--durability async,sync] [--repeat 3] [--producers 2] [--flat-seconds 5] [--record-bytes 142]</pre>
  */
 public final class OpenLoopHarness
 {
@@ -55,7 +55,7 @@ public final class OpenLoopHarness
         double flatSeconds = 5;
         int repeat = 3;
         int producers = 2;
-        int recordBytes = 146;
+        int recordBytes = 142;
         List<String> durabilities = List.of("async", "sync");
         for (int i = 0; i + 1 < args.length; i += 2)
         {

@@ -1,0 +1,2 @@
+/** What every benchmark shares: the forked JVMs' flags and temporary data directories. */
+package dev.strand.bench.support;
