@@ -53,6 +53,8 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
     /** Command ids accepted earlier in the current atomic batch, with their first position. */
     private final Map<String, Long> unitCommandIds = new HashMap<>();
 
+    private String cachedId;
+    private AggregateEntry cachedEntry;
     private AggregateModule<Object> currentModule;
     private Command currentCommand;
     private String typeConflict;
@@ -434,6 +436,8 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             control.halt("journal write failed: " + t, t);
             return null;
         }
+        cachedId = null;
+        cachedEntry = null;
         for (int i = 0; i < count; i++)
         {
             final PendingEvent e = pending.get(i);
@@ -449,10 +453,28 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         return List.of(recorded);
     }
 
+    /**
+     * The aggregate as the current unit sees it: staged first, then committed. A decide looks the same id up several
+     * times (exists, state, version, then evolve), so the last committed lookup is cached by identity of the id.
+     */
     private AggregateEntry lookup(final String aggregateId)
     {
-        final AggregateEntry stagedEntry = staged.get(aggregateId);
-        return stagedEntry != null ? stagedEntry : state.get(aggregateId);
+        if (!staged.isEmpty())
+        {
+            final AggregateEntry stagedEntry = staged.get(aggregateId);
+            if (stagedEntry != null)
+            {
+                return stagedEntry;
+            }
+        }
+        if (aggregateId == cachedId)
+        {
+            return cachedEntry;
+        }
+        final AggregateEntry entry = state.get(aggregateId);
+        cachedId = aggregateId;
+        cachedEntry = entry;
+        return entry;
     }
 
     // DecideContext, valid during decide() only.

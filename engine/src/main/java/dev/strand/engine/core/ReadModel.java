@@ -6,7 +6,6 @@ import dev.strand.journal.Journal;
 
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -17,8 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class ReadModel extends JournalFollower
 {
-    private final ConcurrentHashMap<String, AggregateEntry> aggregates = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LongIndex> positionsByAggregate = new ConcurrentHashMap<>();
+    private final ReadModelStore aggregates = new ReadModelStore();
     private final EngineState state;
     private final ConcurrentLinkedQueue<Waiter> newWaiters = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
@@ -58,7 +56,7 @@ final class ReadModel extends JournalFollower
 
     private void index(final EventRecord record)
     {
-        positionsByAggregate.computeIfAbsent(record.aggregateId(), id -> new LongIndex()).add(record.position());
+        aggregates.holder(record.aggregateId()).positions.add(record.position());
     }
 
     @Override
@@ -121,21 +119,16 @@ final class ReadModel extends JournalFollower
 
     AggregateView view(final String aggregateId)
     {
-        final AggregateEntry entry = aggregates.get(aggregateId);
+        final ReadModelStore.Holder holder = aggregates.find(aggregateId);
+        final AggregateEntry entry = holder == null ? null : holder.entry;
         return entry == null ? null : new AggregateView(aggregateId, entry.module(), entry.version(), entry.lastPosition(), entry.state());
-    }
-
-    /** Current version of an aggregate as the read model knows it, 0 when unknown. */
-    long version(final String aggregateId)
-    {
-        final AggregateEntry entry = aggregates.get(aggregateId);
-        return entry == null ? 0 : entry.version();
     }
 
     /** The positions of an aggregate's events (index = version - 1), or null. */
     LongIndex positions(final String aggregateId)
     {
-        return positionsByAggregate.get(aggregateId);
+        final ReadModelStore.Holder holder = aggregates.find(aggregateId);
+        return holder == null ? null : holder.positions;
     }
 
     private record Waiter(long position, CompletableFuture<Long> future)
