@@ -8,6 +8,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,6 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SubscribeRoute
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscribeRoute.class);
+
     private final Engine engine;
     private final Subscribers subscribers;
     private final AtomicBoolean draining;
@@ -77,8 +82,18 @@ final class SubscribeRoute
             guard.upgraded(request.connection());
             final WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, subscribers, draining, maxInFlight);
             subscriber.attach(ctx.vertx(), pingEveryMs);
-            final Subscription subscription = engine.subscribe(fromPosition, filter, subscriber);
+            final Subscription subscription;
+            try
+            {
+                subscription = engine.subscribe(fromPosition, filter, subscriber);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("subscribe from {} failed: {}", fromPosition, ex.toString());
+                subscriber.onClose(0, "the engine cannot serve subscriptions now");
+                return;
+            }
             subscriber.subscribed(subscription);
-        });
+        }).onFailure(ex -> LOG.debug("WebSocket upgrade failed: {}", ex.toString()));
     }
 }
