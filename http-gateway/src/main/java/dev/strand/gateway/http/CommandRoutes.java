@@ -175,7 +175,7 @@ final class CommandRoutes
                 }
                 else
                 {
-                    g.writeRawValue((r != null ? JsonCodec.batchEntry(r) : JsonCodec.rejected(invalidIds[i], invalid[i])).encode());
+                    g.writeRawValue((r != null ? JsonCodec.rejected(r.commandId(), Problem.of(r.rejection(), -1)) : JsonCodec.rejected(invalidIds[i], invalid[i])).encode());
                 }
             }
             g.writeEndArray();

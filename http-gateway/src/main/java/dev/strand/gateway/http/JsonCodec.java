@@ -2,28 +2,26 @@ package dev.strand.gateway.http;
 
 import dev.strand.engine.api.AggregateView;
 import dev.strand.engine.api.Command;
-import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.InvalidCommandException;
-import dev.strand.engine.api.RecordedEvent;
 import dev.strand.engine.api.SnapshotSummary;
 import dev.strand.engine.spi.AggregateIds;
 import dev.strand.engine.spi.InvalidFieldException;
 import dev.strand.engine.spi.MapFieldReader;
 import dev.strand.engine.spi.MapFieldWriter;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** JSON on the wire: the command envelope in, events, results, states and snapshots out (API.md's shapes). */
+/**
+ * JSON on the wire: the command envelope in; rejected batch entries, states and snapshots out (API.md's shapes).
+ * Events and accepted results are streamed by {@link EventJsonWriter}.
+ */
 public final class JsonCodec
 {
     /** Longest commandId and correlationId accepted. */
@@ -145,62 +143,6 @@ public final class JsonCodec
             return (Map<String, Object>)map;
         }
         throw new ProblemException(Problem.malformed("field 'data' must be a JSON object"));
-    }
-
-    /** The event object of API.md. */
-    public static JsonObject event(final RecordedEvent event)
-    {
-        final Map<String, Object> fields = new LinkedHashMap<>(16);
-        fields.put("position", event.position());
-        fields.put("aggregateId", event.aggregateId());
-        fields.put("aggregateType", event.aggregateType());
-        fields.put("version", event.version());
-        fields.put("type", event.eventType());
-        fields.put("schemaVersion", event.schemaVersion());
-        fields.put("timestamp", timestamp(event.timestampMicros()));
-        fields.put("commandId", event.commandId());
-        fields.put("correlationId", event.correlationId());
-        fields.put("causationId", event.causationId());
-        final MapFieldWriter data = new MapFieldWriter();
-        event.writeData(data);
-        fields.put("data", new JsonObject(data.fields()));
-        return new JsonObject(fields);
-    }
-
-    public static JsonArray events(final List<RecordedEvent> events)
-    {
-        final List<Object> list = new ArrayList<>(events.size());
-        for (final RecordedEvent e : events)
-        {
-            list.add(event(e));
-        }
-        return new JsonArray(list);
-    }
-
-    /** An accepted command's result: {@code {"commandId","status":"accepted","position","events"}}. */
-    public static JsonObject accepted(final CommandResult result)
-    {
-        final Map<String, Object> fields = new LinkedHashMap<>(8);
-        fields.put("commandId", result.commandId());
-        fields.put("status", "accepted");
-        fields.put("position", result.position());
-        fields.put("events", events(result.events()));
-        return new JsonObject(fields);
-    }
-
-    /** One entry of a batch's results: accepted as above, rejected with its code and HTTP status. */
-    public static JsonObject batchEntry(final CommandResult result)
-    {
-        if (result.accepted())
-        {
-            final JsonObject json = accepted(result);
-            if (result.replayed())
-            {
-                json.put("replayed", true);
-            }
-            return json;
-        }
-        return rejected(result.commandId(), Problem.of(result.rejection(), -1));
     }
 
     public static JsonObject rejected(final String commandId, final Problem problem)
