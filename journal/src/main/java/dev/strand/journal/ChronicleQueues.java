@@ -11,8 +11,13 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -23,6 +28,8 @@ import java.util.stream.Stream;
 final class ChronicleQueues
 {
     static final String CYCLE_FILE_SUFFIX = SingleChronicleQueue.SUFFIX;
+    /** Chronicle's header bit for a document still being written ({@code Wires.NOT_COMPLETE}). */
+    private static final int NOT_COMPLETE = 0x80000000;
 
     private ChronicleQueues()
     {
@@ -77,6 +84,40 @@ final class ChronicleQueues
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * Cycle files whose first header word is zero or still marked incomplete. Chronicle creates a cycle file, then
+     * writes its header; a process killed in between (at a roll) leaves a file that holds no record, and on which
+     * every later access waits the queue's timeout in {@code readFirstHeader} before giving up.
+     *
+     * @return such files, oldest first.
+     */
+    static List<Path> uninitializedCycleFiles(final Path directory) throws IOException
+    {
+        final List<Path> unborn = new ArrayList<>();
+        for (final Path file : cycleFiles(directory))
+        {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+            {
+                final ByteBuffer header = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                while (header.hasRemaining() && channel.read(header, header.position()) > 0)
+                {
+                    // read the first header word
+                }
+                if (header.hasRemaining())
+                {
+                    unborn.add(file);
+                    continue;
+                }
+                final int word = header.getInt(0);
+                if (word == 0 || (word & NOT_COMPLETE) != 0)
+                {
+                    unborn.add(file);
+                }
+            }
+        }
+        return unborn;
     }
 
     /**

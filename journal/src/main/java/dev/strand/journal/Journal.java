@@ -122,6 +122,13 @@ public final class Journal implements AutoCloseable
         try
         {
             final FreeSpaceMonitor freeSpace = new FreeSpaceMonitor(directory);
+            for (final Path unborn : ChronicleQueues.uninitializedCycleFiles(directory))
+            {
+                LOG.warn("journal {}: removing cycle file {}: its header was never completed (a crash while rolling " +
+                    "to a new cycle), so it holds no record; left in place, every read of it would wait out " +
+                    "Chronicle's timeout", directory, unborn.getFileName());
+                Files.delete(unborn);
+            }
             final RollCycle requested = RollCycleNames.resolve(config.rollCycle());
             queue = ChronicleQueues.open(directory, requested, config.durability(), config.timeProvider(), false);
             final String effective = RollCycleNames.nameOf(queue.rollCycle());

@@ -1,6 +1,7 @@
 package dev.strand.journal;
 
 import dev.strand.journal.tools.JournalVerify;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,9 +11,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -178,6 +185,49 @@ class JournalRecoveryTest
                 }
             }
         }
+    }
+
+    @Test
+    void shouldRemoveACycleFileWhoseHeaderWasNeverWrittenAndOpenPromptly() throws IOException
+    {
+        final SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
+        final JournalConfig config = Fixtures.config(dir).rollCycle("TEST_SECONDLY").timeProvider(time).build();
+        try (Journal journal = Journal.open(config))
+        {
+            Fixtures.append(journal, 3, 1, 20);
+        }
+        // kill -9 at a roll: Chronicle created the next cycle file, then died before writing its header
+        final Path written = CycleFileSurgery.onlyCycleFile(dir);
+        final DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss'T'");
+        final String stem = written.getFileName().toString().replace(".cq4", "");
+        final Path unborn = dir.resolve(LocalDateTime.parse(stem, format).plusSeconds(1).format(format) + ".cq4");
+        try (FileChannel channel = FileChannel.open(unborn, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.allocate(1), (1 << 20) - 1);
+        }
+
+        time.advanceMillis(2000);
+        final long start = System.nanoTime();
+        try (Journal journal = Journal.open(config))
+        {
+            // left in place, every access to the unborn file waits out Chronicle's 10 s timeout
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(Files.exists(unborn)).isFalse();
+            assertThat(journal.lastPosition()).isEqualTo(3);
+            Fixtures.append(journal, 2, 1, 20);
+            assertThat(journal.lastPosition()).isEqualTo(5);
+            try (JournalReader reader = journal.newReader())
+            {
+                final EventRecord e = new EventRecord();
+                for (long p = 1; p <= 5; p++)
+                {
+                    assertThat(reader.next(e)).isTrue();
+                    Fixtures.assertEvent(e, p, 20);
+                }
+                assertThat(reader.next(e)).isFalse();
+            }
+        }
+        assertThat(runVerify()).isEqualTo(JournalVerify.OK);
     }
 
     @Test
