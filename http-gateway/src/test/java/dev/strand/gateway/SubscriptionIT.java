@@ -274,6 +274,17 @@ class SubscriptionIT
     }
 
     @Test
+    void shouldCloseASocketThatSendsAFrameOverTheLimit()
+    {
+        try (WsClient ws = subscribe(""))
+        {
+            ws.socket().writeTextMessage("x".repeat(200_000));
+            waitUntil("the server to close the socket", 10, () -> ws.closeStatus != null);
+            assertThat(ws.closeStatus).isEqualTo((short)1009);
+        }
+    }
+
+    @Test
     void shouldAnswer426ToAPlainGet()
     {
         assertThat(server.get("/subscribe").statusCode()).isEqualTo(426);

@@ -3,6 +3,7 @@ package dev.strand.gateway.http;
 import dev.strand.engine.api.RecordedEvent;
 import dev.strand.engine.api.Subscription;
 import dev.strand.engine.api.SubscriptionSink;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,8 @@ final class WebSocketSubscriber implements SubscriptionSink
     static final short CLOSE_RESUME = 4008;
     /** Close code when the server shuts down. */
     static final short CLOSE_GOING_AWAY = 1001;
+    private static final short CLOSE_TOO_BIG = 1009;
+    private static final short CLOSE_INTERNAL_ERROR = 1011;
     private static final int MAX_REASON_BYTES = 123;
 
     private final ServerWebSocket ws;
@@ -54,7 +57,7 @@ final class WebSocketSubscriber implements SubscriptionSink
         ws.textMessageHandler(ignored -> { });
         ws.binaryMessageHandler(ignored -> { });
         ws.drainHandler(v -> wakeUp());
-        ws.exceptionHandler(ex -> ws.close());
+        ws.exceptionHandler(this::onSocketError);
         ws.closeHandler(v -> onSocketClosed(vertx));
         pingTimer = vertx.setPeriodic(pingEveryMs, id -> ws.writePing(Buffer.buffer()));
     }
@@ -133,6 +136,24 @@ final class WebSocketSubscriber implements SubscriptionSink
                 s.close();
             }
             ws.close(CLOSE_GOING_AWAY, reason(last, "server shutting down"));
+        }
+    }
+
+    /** An oversized or broken inbound frame: close with the protocol's status (1009 too big, 1002 protocol error). */
+    private void onSocketError(final Throwable ex)
+    {
+        if (ex instanceof CorruptedWebSocketFrameException corrupted)
+        {
+            ws.close((short)corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+        }
+        else if (ex instanceof IllegalStateException && String.valueOf(ex.getMessage()).contains("max message size"))
+        {
+            // how Vert.x 5 reports an inbound message over --ws-max-message-size
+            ws.close(CLOSE_TOO_BIG, "message too big");
+        }
+        else
+        {
+            ws.close(CLOSE_INTERNAL_ERROR, "connection error");
         }
     }
 
