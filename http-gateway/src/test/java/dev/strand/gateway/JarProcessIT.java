@@ -133,11 +133,81 @@ class JarProcessIT
             assertThat(new JsonObject(state.body()).getJsonObject("state").getLong("balance")).isEqualTo(100);
 
             final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
-            final AtomicBoolean stop = new AtomicBoolean();
-            final List<Thread> writers = new ArrayList<>();
-            for (int w = 0; w < 4; w++)
+            final Writers writers = Writers.start(port, 4, acknowledged, "w");
+            waitUntil("some acknowledged writes", 30, () -> acknowledged.size() >= 500);
+            server.destroyForcibly();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            writers.stop();
+
+            server = launch(jar, port, "run2.log");
+            awaitReady(port, server, dir.resolve("run2.log"));
+
+            assertEveryAcknowledgedEventJournaled(port, acknowledged);
+
+            final Writers more = Writers.start(port, 4, acknowledged, "v");
+            final int before = acknowledged.size();
+            waitUntil("writes on the restarted server", 30, () -> acknowledged.size() >= before + 300);
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            more.stop();
+            assertThat(server.exitValue()).as(read(dir.resolve("run2.log"))).isZero();
+            assertThat(read(dir.resolve("run2.log"))).contains("strand stopped");
+
+            server = launch(jar, port, "run3.log");
+            awaitReady(port, server, dir.resolve("run3.log"));
+            assertThat(read(dir.resolve("run3.log"))).as("a restart after SIGTERM replays nothing beyond the final snapshot")
+                .contains("replayed 0 events");
+            assertEveryAcknowledgedEventJournaled(port, acknowledged);
+            server.destroy();
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isZero();
+        }
+        finally
+        {
+            server.destroyForcibly();
+        }
+    }
+
+    /** Pages through GET /events: positions gapless from 1, every acknowledged command at its acknowledged position. */
+    private static void assertEveryAcknowledgedEventJournaled(final int port, final Map<String, Long> acknowledged)
+        throws IOException, InterruptedException
+    {
+        final Map<String, Long> journaled = new HashMap<>();
+        long from = 1;
+        long expected = 1;
+        while (true)
+        {
+            final JsonObject page = new JsonObject(get(port, "/events?fromPosition=" + from + "&limit=5000").body());
+            final JsonArray events = page.getJsonArray("events");
+            if (events.isEmpty())
             {
-                final String account = "w-" + w;
+                break;
+            }
+            for (int i = 0; i < events.size(); i++)
+            {
+                final JsonObject e = events.getJsonObject(i);
+                assertThat(e.getLong("position")).isEqualTo(expected++);
+                journaled.put(e.getString("commandId"), e.getLong("position"));
+            }
+            from = page.getLong("nextPosition");
+        }
+        for (final Map.Entry<String, Long> ack : acknowledged.entrySet())
+        {
+            assertThat(journaled.get(ack.getKey())).as("acknowledged command %s", ack.getKey()).isEqualTo(ack.getValue());
+        }
+    }
+
+    /** Client threads posting Deposits to their own accounts until stopped; acknowledged commandId to position. */
+    private record Writers(List<Thread> threads, AtomicBoolean stopFlag)
+    {
+        static Writers start(final int port, final int count, final Map<String, Long> acknowledged, final String prefix)
+            throws IOException, InterruptedException
+        {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < count; w++)
+            {
+                final String account = prefix + "-" + w;
                 assertThat(post(port, TestServer.envelope("OpenAccount", account, new JsonObject())).statusCode()).isEqualTo(200);
                 final Thread t = new Thread(() ->
                 {
@@ -157,54 +227,20 @@ class JarProcessIT
                             return;
                         }
                     }
-                }, "writer-" + w);
-                writers.add(t);
+                }, "writer-" + account);
+                threads.add(t);
                 t.start();
             }
-            waitUntil("some acknowledged writes", 30, () -> acknowledged.size() >= 500);
-            server.destroyForcibly();
-            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            stop.set(true);
-            for (final Thread t : writers)
+            return new Writers(threads, stop);
+        }
+
+        void stop() throws InterruptedException
+        {
+            stopFlag.set(true);
+            for (final Thread t : threads)
             {
                 t.join(15_000);
             }
-
-            server = launch(jar, port, "run2.log");
-            awaitReady(port, server, dir.resolve("run2.log"));
-
-            final Map<String, Long> journaled = new HashMap<>();
-            long from = 1;
-            long expected = 1;
-            while (true)
-            {
-                final JsonObject page = new JsonObject(get(port, "/events?fromPosition=" + from + "&limit=5000").body());
-                final JsonArray events = page.getJsonArray("events");
-                if (events.isEmpty())
-                {
-                    break;
-                }
-                for (int i = 0; i < events.size(); i++)
-                {
-                    final JsonObject e = events.getJsonObject(i);
-                    assertThat(e.getLong("position")).isEqualTo(expected++);
-                    journaled.put(e.getString("commandId"), e.getLong("position"));
-                }
-                from = page.getLong("nextPosition");
-            }
-            for (final Map.Entry<String, Long> ack : acknowledged.entrySet())
-            {
-                assertThat(journaled.get(ack.getKey())).as("acknowledged command %s", ack.getKey()).isEqualTo(ack.getValue());
-            }
-
-            server.destroy();
-            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(server.exitValue()).as(read(dir.resolve("run2.log"))).isZero();
-            assertThat(read(dir.resolve("run2.log"))).contains("strand stopped");
-        }
-        finally
-        {
-            server.destroyForcibly();
         }
     }
 
