@@ -66,7 +66,7 @@ public final class GatewayConfig
     public static final Setting IDLE_TIMEOUT = setting(
         "idle-timeout-seconds", "30", "a connection with no request in progress (even one trickling header bytes) is closed after this");
     public static final Setting REQUEST_TIMEOUT = setting(
-        "request-timeout-ms", "30000", "a request not answered in this time gets 503 REQUEST_TIMEOUT; a body still arriving after it is cut");
+        "request-timeout-ms", "20000", "a request not answered in this time gets 503 REQUEST_TIMEOUT; a body still arriving after it is cut (keep it below the idle timeout)");
     public static final Setting READ_WAIT_TIMEOUT = setting(
         "read-wait-timeout-ms", "5000", "longest wait of GET /aggregates/{id}?minPosition=N before 504 READ_MODEL_TIMEOUT");
     public static final Setting EVENTS_MAX_LIMIT = setting("events-max-limit", "10000", "largest limit of GET /events and /aggregates/{id}/events");

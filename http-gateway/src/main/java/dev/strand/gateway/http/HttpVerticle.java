@@ -1,9 +1,12 @@
 package dev.strand.gateway.http;
 
 import dev.strand.gateway.GatewayConfig;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,6 +58,7 @@ public final class HttpVerticle extends VerticleBase
         final Router router = router();
         server = vertx.createHttpServer(options)
             .connectionHandler(guard::connected)
+            .invalidRequestHandler(HttpVerticle::invalidRequest)
             .requestHandler(request ->
             {
                 guard.requestStarted(request);
@@ -117,6 +121,28 @@ public final class HttpVerticle extends VerticleBase
             router.errorHandler(status, HttpVerticle::failure);
         }
         return router;
+    }
+
+    /** A request the HTTP decoder could not read (headers or request line too long, broken syntax): problem+json. */
+    private static void invalidRequest(final HttpServerRequest request)
+    {
+        final Throwable cause = request.decoderResult().cause();
+        final Problem problem;
+        if (cause instanceof TooLongHttpHeaderException)
+        {
+            problem = Problem.of(431, "HEADERS_TOO_LARGE", "the request headers are larger than the limit");
+        }
+        else if (cause instanceof TooLongHttpLineException)
+        {
+            problem = Problem.of(414, "URI_TOO_LONG", "the request line is longer than the limit");
+        }
+        else
+        {
+            problem = Problem.malformed("the request is not valid HTTP");
+        }
+        request.response().putHeader("Connection", "close");
+        Responses.problem(request.response(), problem);
+        request.connection().close();
     }
 
     private void refuseWhileDraining(final RoutingContext ctx)
