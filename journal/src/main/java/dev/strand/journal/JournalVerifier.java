@@ -4,6 +4,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.ExpandableDirectByteBuffer;
 
@@ -30,6 +31,8 @@ public final class JournalVerifier
     static final long TAIL_WINDOW = 256;
     static final long FROM_START = Long.MIN_VALUE;
     private static final long UNKNOWN = -1;
+    /** Chronicle's excerpt header word: length and flags, before the excerpt's bytes. */
+    private static final int HEADER_WORD = 4;
 
     private JournalVerifier()
     {
@@ -159,6 +162,10 @@ public final class JournalVerifier
         private long lastPosition;
         private long lastValidIndex = -1;
         private long expected;
+        private long lastSeenIndex = -1;
+        private long lastHeaderPosition = -1;
+        private int lastHeaderCycle;
+        private Path lastHeaderFile;
 
         Walk(final SingleChronicleQueue queue, final DroppedIndexes dropped)
         {
@@ -187,11 +194,15 @@ public final class JournalVerifier
                         break;
                     }
                     final long index = dc.index();
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    lastSeenIndex = index;
+                    lastHeaderPosition = bytes.readPosition() - HEADER_WORD;
+                    lastHeaderCycle = queue.rollCycle().toCycle(index);
+                    lastHeaderFile = ChronicleQueues.currentFile(tailer);
                     if (dropped.contains(index))
                     {
                         continue;
                     }
-                    final Bytes<?> bytes = dc.wire().bytes();
                     final long remaining = bytes.readRemaining();
                     if (remaining > Integer.MAX_VALUE - 64)
                     {
@@ -209,6 +220,7 @@ public final class JournalVerifier
                 }
                 catch (final RuntimeException ex)
                 {
+                    lastSeenIndex = Math.max(lastSeenIndex, before);
                     pending.add(bad(tailer, before, -1, "Chronicle cannot read it: " + ex));
                     if (queue.rollCycle().toCycle(before) < queue.lastCycle())
                     {
@@ -220,6 +232,54 @@ public final class JournalVerifier
                         break;
                     }
                 }
+            }
+            if (corruption == null)
+            {
+                checkEnd();
+            }
+        }
+
+        /**
+         * Chronicle's tailer ends a walk at a zero header word. A process crash never leaves one where Chronicle
+         * recorded an excerpt: it completes the header before it indexes the excerpt or moves the store's write
+         * position to it. So an excerpt that the index or the write position knows of, but that the walk could
+         * not reach, was lost from under Chronicle (a lost write or media damage). Without this check the journal
+         * silently ends before it, acknowledged records after it vanish, and new appends land where no reader
+         * looks (the appender skips the zero header as an empty excerpt).
+         */
+        private void checkEnd()
+        {
+            final long indexed = queue.lastIndex();
+            if (indexed > lastSeenIndex)
+            {
+                corruption = new VerifyReport.BadRecord(lastSeenIndex + 1, lastHeaderFile, lastPosition + 1, -1,
+                    "Chronicle's index lists records up to index 0x" + Long.toHexString(indexed) +
+                    " but reading stops after 0x" + Long.toHexString(lastSeenIndex) +
+                    ": a record header is zeroed (lost write or media damage, not a crash)");
+                return;
+            }
+            if (lastHeaderPosition < 0)
+            {
+                return;
+            }
+            final SingleChronicleQueueStore store = queue.storeForCycle(lastHeaderCycle, queue.epoch(), false, null);
+            if (store == null)
+            {
+                return;
+            }
+            try
+            {
+                final long written = store.writePosition();
+                if (written > lastHeaderPosition)
+                {
+                    corruption = new VerifyReport.BadRecord(lastSeenIndex + 1, lastHeaderFile, lastPosition + 1, -1,
+                        "Chronicle wrote a record at offset " + written + " but its header is zeroed, so it cannot be " +
+                        "read (lost write or media damage, not a crash)");
+                }
+            }
+            finally
+            {
+                queue.closeStore(store);
             }
         }
 

@@ -159,6 +159,47 @@ class JournalRecoveryTest
             .contains(file.toString());
     }
 
+    /** A lost write: Chronicle recorded the excerpt (index, write position) but its header word reads as zero. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {7, RECORDS})
+    void shouldRefuseToOpenWhenARecordHeaderIsZeroed(final int zeroed) throws IOException
+    {
+        writeMarkedJournal(RECORDS, zeroed);
+        final Path file = CycleFileSurgery.onlyCycleFile(dir);
+        CycleFileSurgery.zero(file, excerptHeader(file, CycleFileSurgery.find(file, marker(zeroed))), 4);
+
+        assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).build()))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("position " + zeroed)
+            .hasMessageContaining("zeroed")
+            .satisfies(ex -> assertThat(((JournalCorruptedException)ex).file()).isEqualTo(file));
+        assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).verifyOnOpen(false).build()))
+            .isInstanceOf(JournalCorruptedException.class)
+            .hasMessageContaining("position " + zeroed);
+        assertThat(runVerify()).isEqualTo(JournalVerify.CORRUPT);
+    }
+
+    /** The 4-aligned Chronicle header word of the data excerpt that holds the byte at {@code inside}. */
+    private static long excerptHeader(final Path file, final long inside) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer word = ByteBuffer.allocate(5).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (long h = inside & ~3L; h > 0; h -= 4)
+            {
+                word.clear();
+                channel.read(word, h);
+                final int header = word.getInt(0);
+                final int length = header & 0x3FFFFFFF;
+                if ((header & 0xC0000000) == 0 && length > 0 && h + 4 + length > inside && word.get(4) == 1)
+                {
+                    return h;
+                }
+            }
+        }
+        throw new AssertionError("no excerpt header before offset " + inside);
+    }
+
     @Test
     void shouldFailReaderOnBadChecksumAndStayOnTheBadRecord() throws IOException
     {
