@@ -60,8 +60,14 @@ public final class EngineFixture implements AutoCloseable
     /** Starts an engine on a new directory and opens {@code accountCount} accounts. */
     public static EngineFixture start(final Durability durability, final int accountCount)
     {
+        return start(durability, accountCount, EngineConfig.DEFAULT_IDEMPOTENCY_WINDOW);
+    }
+
+    /** As {@link #start(Durability, int)} with another idempotency window (accepted command ids remembered). */
+    public static EngineFixture start(final Durability durability, final int accountCount, final int idempotencyWindow)
+    {
         final Path dir = BenchDirs.newDir("strand-engine-");
-        final Engine engine = Engine.start(config(dir, durability).build());
+        final Engine engine = Engine.start(config(dir, durability).idempotencyWindow(idempotencyWindow).build());
         final String[] ids = openAccounts(engine, "acc-", accountCount);
         return new EngineFixture(dir, true, engine, ids);
     }

@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,6 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The baseline in the same run is {@code ChronicleAppendBaseline.appendThroughput} (raw appends of a record the
  * size of a journaled Deposit): the issue's target is at least 0.6x of it.
+ *
+ * <p>{@code -p idempotencyWindow=1000000,0} shows what remembering accepted command ids costs.
  *
  * <p>Self-check: no command may be rejected or overloaded, and at tear-down the journal must end at the position
  * the accepted commands account for. The journal's bytes per event are printed, to size the baseline's records.
@@ -61,6 +64,10 @@ public class EngineThroughputBenchmark
 
     private static final Queue<Producer> PRODUCERS = new ConcurrentLinkedQueue<>();
 
+    /** Accepted command ids the engine remembers (its default is 1,000,000; 0 turns idempotent replays off). */
+    @Param("1000000")
+    public int idempotencyWindow;
+
     EngineFixture fixture;
     String[] accounts;
 
@@ -68,7 +75,7 @@ public class EngineThroughputBenchmark
     public void start()
     {
         PRODUCERS.clear();
-        fixture = EngineFixture.start(Durability.ASYNC, ACCOUNTS);
+        fixture = EngineFixture.start(Durability.ASYNC, ACCOUNTS, idempotencyWindow);
         accounts = fixture.accounts();
     }
 

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * engine and no journal, at {@code --rate}. Every step is repeated {@code --repeat} times; the medians are printed.
  *
  * <pre>java [flags] -cp benchmarks.jar dev.strand.bench.engine.OpenLoopHarness [--rate 100000] [--seconds 10]
- *     [--warmup 5] [--durability async,sync] [--repeat 3] [--producers 2] [--flat-seconds 5] [--record-bytes 142]</pre>
+ *     [--warmup 5] [--durability async,sync] [--repeat 3] [--producers 2] [--flat-seconds 5] [--record-bytes 142]
+ *     [--idempotency-window 1000000]</pre>
  */
 public final class OpenLoopHarness
 {
@@ -56,6 +57,7 @@ public final class OpenLoopHarness
         int repeat = 3;
         int producers = 2;
         int recordBytes = 142;
+        int window = dev.strand.engine.api.EngineConfig.DEFAULT_IDEMPOTENCY_WINDOW;
         List<String> durabilities = List.of("async", "sync");
         for (int i = 0; i + 1 < args.length; i += 2)
         {
@@ -70,11 +72,13 @@ public final class OpenLoopHarness
                 case "--producers" -> producers = Integer.parseInt(v);
                 case "--record-bytes" -> recordBytes = Integer.parseInt(v);
                 case "--durability" -> durabilities = Arrays.asList(v.split(","));
+                case "--idempotency-window" -> window = Integer.parseInt(v.replace("_", ""));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        System.out.printf(Locale.ROOT, "open-loop harness: rate %,.0f/s, %ss measured after %ss warm-up, %d repeats, %d producers flat out%n",
-            rate, seconds, warmup, repeat, producers);
+        System.out.printf(Locale.ROOT,
+            "open-loop harness: rate %,.0f/s, %ss measured after %ss warm-up, %d repeats, %d producers flat out, idempotency window %,d%n",
+            rate, seconds, warmup, repeat, producers, window);
 
         final List<String> summary = new ArrayList<>();
         final double[] floorP99 = new double[repeat];
@@ -98,7 +102,7 @@ public final class OpenLoopHarness
             for (int r = 0; r < repeat; r++)
             {
                 raw[r] = rawChronicleRate(recordBytes, flatSeconds);
-                try (EngineFixture fixture = EngineFixture.start(durability, ACCOUNTS))
+                try (EngineFixture fixture = EngineFixture.start(durability, ACCOUNTS, window))
                 {
                     flat[r] = flatOut(fixture, producers, flatSeconds);
                     System.out.printf(Locale.ROOT, "%s: raw Chronicle %,.0f appends/s, engine flat out %,.0f cmds/s (%.3fx)%n",

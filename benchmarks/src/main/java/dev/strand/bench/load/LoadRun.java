@@ -96,7 +96,7 @@ public final class LoadRun
             return t;
         });
         final Reporter reporter = new Reporter(
-            latency, sendLag, wsLag, warm, measured, driver, schedule, measureStartNanos, baseEpochMillis, startNanos);
+            latency, sendLag, wsLag, warm, measured, driver, measureStartNanos, baseEpochMillis, startNanos);
         final long intervalMillis = Math.max(1, Math.round(options.intervalSeconds * 1000));
         reporterThread.scheduleAtFixedRate(reporter::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 
@@ -256,9 +256,7 @@ public final class LoadRun
         private final RunCounters warm;
         private final RunCounters measured;
         private final HttpDriver driver;
-        private final FixedRateSchedule schedule;
         private final long measureStartNanos;
-        private final long baseEpochMillis;
         private final long baseNanos;
         private final Histogram progressLatency = new Histogram(LatencySeries.HIGHEST_MICROS, LatencySeries.SIGNIFICANT_DIGITS);
         private final Histogram progressLag = new Histogram(LatencySeries.HIGHEST_MICROS, LatencySeries.SIGNIFICANT_DIGITS);
@@ -268,8 +266,8 @@ public final class LoadRun
 
         Reporter(
             final LatencySeries latency, final LatencySeries sendLag, final LatencySeries wsLag, final RunCounters warm,
-            final RunCounters measured, final HttpDriver driver, final FixedRateSchedule schedule, final long measureStartNanos,
-            final long baseEpochMillis, final long startNanos)
+            final RunCounters measured, final HttpDriver driver, final long measureStartNanos, final long baseEpochMillis,
+            final long startNanos)
         {
             this.latency = latency;
             this.sendLag = sendLag;
@@ -277,9 +275,7 @@ public final class LoadRun
             this.warm = warm;
             this.measured = measured;
             this.driver = driver;
-            this.schedule = schedule;
             this.measureStartNanos = measureStartNanos;
-            this.baseEpochMillis = baseEpochMillis;
             this.baseNanos = startNanos;
             this.lastEpochMillis = baseEpochMillis;
             this.lastProgressNanos = System.nanoTime();
