@@ -178,10 +178,17 @@ final class EngineState
         }
     }
 
-    /** Reads a snapshot body into this (empty) state; throws IOException on any mismatch so the store falls back. */
+    /**
+     * Reads a snapshot body into this state, replacing whatever it held; throws IOException on any mismatch so the
+     * store falls back to an older snapshot. Replacing matters: a body that fails part-way has already put some of
+     * its aggregates here, and the older snapshot read next must not inherit them.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     void readSnapshot(final long containerPosition, final DataInputStream in) throws IOException
     {
+        aggregates.clear();
+        window.clear();
+        position = 0;
         final int bodyVersion = in.readInt();
         if (bodyVersion != SNAPSHOT_BODY_VERSION)
         {

@@ -72,6 +72,15 @@ final class IdempotencyWindow
         firstPositionById.put(commandId, firstPosition);
     }
 
+    /** Forgets every entry. */
+    void clear()
+    {
+        firstPositionById.clear();
+        java.util.Arrays.fill(fifo, null);
+        head = 0;
+        size = 0;
+    }
+
     /** Visits entries oldest first. */
     void forEach(final ObjLongConsumer<String> visitor)
     {
