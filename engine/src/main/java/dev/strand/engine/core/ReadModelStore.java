@@ -70,6 +70,15 @@ final class ReadModelStore extends AbstractMap<String, AggregateEntry>
         return previous;
     }
 
+    /** Before the replica starts (a snapshot being loaded): AbstractMap's clear would only clear a copy. */
+    @Override
+    public void clear()
+    {
+        holders.clear();
+        lastId = null;
+        lastHolder = null;
+    }
+
     @Override
     public int size()
     {

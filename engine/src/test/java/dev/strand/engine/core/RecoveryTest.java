@@ -204,6 +204,7 @@ class RecoveryTest
         try (Engine engine = EngineFixture.start(dir))
         {
             assertThat(hash(engine)).as("older snapshot + longer replay gives the same state").isEqualTo(hash);
+            assertThat(((Account)awaitView(engine, "acc-9")).balance()).as("the read model recovered too").isEqualTo(5);
         }
     }
 
