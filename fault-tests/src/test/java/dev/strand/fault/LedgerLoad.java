@@ -44,27 +44,40 @@ final class LedgerLoad
         this.seeds = new Random(seed);
     }
 
-    /** Opens the accounts (idempotently: fixed command ids) and gives each a starting balance. */
+    /** Opens the accounts (idempotently: fixed command ids) and gives each a starting balance, in atomic batches. */
     void openAccounts(final Http http)
     {
-        final JsonArray batch = new JsonArray();
-        for (final String account : accounts)
+        final int perBatch = 2_000;
+        for (int from = 0; from < accounts.size(); from += perBatch)
         {
-            batch.add(Http.open(account).put("commandId", "open-" + account));
-            batch.add(Http.deposit(account, 10_000).put("commandId", "seed-" + account));
+            final JsonArray batch = new JsonArray();
+            for (final String account : accounts.subList(from, Math.min(accounts.size(), from + perBatch)))
+            {
+                batch.add(Http.open(account).put("commandId", "open-" + account));
+                batch.add(Http.deposit(account, 10_000).put("commandId", "seed-" + account));
+            }
+            final Http.Response r = http.batch(true, batch);
+            if (r.statusCode() != 200)
+            {
+                throw new AssertionError("opening the accounts failed: " + r);
+            }
+            final JsonArray results = r.json().getJsonArray("results");
+            for (int i = 0; i < results.size(); i++)
+            {
+                final JsonObject result = results.getJsonObject(i);
+                final JsonArray events = result.getJsonArray("events");
+                acked.put(result.getString("commandId"), new Ack(result.getString("commandId"),
+                    batch.getJsonObject(i).getString("type"), result.getLong("position"), events == null ? 0 : events.size()));
+            }
         }
-        final Http.Response r = http.batch(true, batch);
-        if (r.statusCode() != 200)
+    }
+
+    /** Sends {@code count} random commands from this thread. */
+    void sendRandom(final Http http, final int count, final Random random)
+    {
+        for (int i = 0; i < count; i++)
         {
-            throw new AssertionError("opening the accounts failed: " + r);
-        }
-        final JsonArray results = r.json().getJsonArray("results");
-        for (int i = 0; i < results.size(); i++)
-        {
-            final JsonObject result = results.getJsonObject(i);
-            final JsonArray events = result.getJsonArray("events");
-            acked.put(result.getString("commandId"), new Ack(result.getString("commandId"),
-                batch.getJsonObject(i).getString("type"), result.getLong("position"), events == null ? 0 : events.size()));
+            send(http, nextCommand(random));
         }
     }
 
