@@ -67,7 +67,7 @@ final class QueryRoutes
 
         if (atVersion > 0 || atPosition > 0)
         {
-            blocking(ctx, () ->
+            blockingAfterCatchUp(ctx, () ->
             {
                 final Optional<AggregateView> view = engine.aggregateAt(id, atVersion, atPosition);
                 if (view.isPresent())
@@ -131,7 +131,7 @@ final class QueryRoutes
             Responses.problem(ctx, ex.problem());
             return;
         }
-        blocking(ctx, () ->
+        blockingAfterCatchUp(ctx, () ->
         {
             final EventPage page = engine.aggregateEvents(id, fromVersion, limit);
             if (page.events().isEmpty() && fromVersion == 1)
@@ -171,6 +171,33 @@ final class QueryRoutes
         return Problem.of(404, Problem.AGGREGATE_NOT_FOUND, atPosition > 0
             ? "aggregate " + id + " did not exist at position " + atPosition
             : "aggregate " + id + " does not exist");
+    }
+
+    /**
+     * Temporal queries and aggregate event pages find an aggregate's events through the read side's index, so they
+     * first wait (bounded, like {@code minPosition}) until the read side has applied everything journaled when the
+     * request arrived: an acknowledged event is always in the answer.
+     */
+    private void blockingAfterCatchUp(final RoutingContext ctx, final Callable<Answer> work)
+    {
+        final long target = engine.journalPosition();
+        if (engine.readModelPosition() >= target)
+        {
+            blocking(ctx, work);
+            return;
+        }
+        final Context context = Vertx.currentContext();
+        engine.awaitReadModel(target, readWaitTimeout).whenComplete((applied, failure) -> context.runOnContext(v ->
+        {
+            if (failure != null)
+            {
+                Responses.problem(ctx, Problem.of(504, Problem.READ_MODEL_TIMEOUT,
+                    "the read side has not applied position " + target + " within " + readWaitTimeout.toMillis() + " ms")
+                    .withRetryAfter(1));
+                return;
+            }
+            blocking(ctx, work);
+        }));
     }
 
     /** Runs a journal read on the query workers and answers on the request's context. */
