@@ -27,7 +27,8 @@ final class IdempotencyWindow
     IdempotencyWindow(final int capacity)
     {
         this.capacity = capacity;
-        this.firstPositionById = new Object2LongHashMap<>(Math.max(16, Math.min(capacity, 1 << 16) * 2), 0.65f, MISSING);
+        // Sized for the full window up front: growing a million-entry map rehashes it on the writer thread.
+        this.firstPositionById = new Object2LongHashMap<>(Math.max(16, (int)Math.min(1L << 30, (long)(capacity / 0.65f) + 1)), 0.65f, MISSING);
         this.fifo = new String[Math.max(capacity, 1)];
     }
 
@@ -53,8 +54,10 @@ final class IdempotencyWindow
         {
             return;
         }
-        if (firstPositionById.containsKey(commandId))
+        final long existing = firstPositionById.put(commandId, firstPosition);
+        if (existing != MISSING)
         {
+            firstPositionById.put(commandId, existing);
             return;
         }
         if (size == capacity)
@@ -69,7 +72,6 @@ final class IdempotencyWindow
             fifo[(head + size) % capacity] = commandId;
             size++;
         }
-        firstPositionById.put(commandId, firstPosition);
     }
 
     /** Forgets every entry. */

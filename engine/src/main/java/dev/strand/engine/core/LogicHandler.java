@@ -29,7 +29,7 @@ import java.util.Map;
  * {@link JournalAppender#flush()} once at the end of each Disruptor batch, and only then are the batch's commands
  * answered; in async durability each command is answered right after its commit.
  *
- * <p>Error policy: a module's handler or evolve that throws rejects that command (COMMAND_HANDLER_FAILED, logged and
+ * <p>Error policy: a module's handler, evolve or event encoder that throws rejects that command (COMMAND_HANDLER_FAILED, logged and
  * counted) and the pipeline goes on; a journal failure or a broken invariant halts the engine: this and every later
  * command gets HALTED, nothing unjournaled is acknowledged. A halt for the free-space floor lifts itself once space
  * is back above the floor (nothing was written).
@@ -55,7 +55,12 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
 
     private String cachedId;
     private AggregateEntry cachedEntry;
+    /** What {@link #journalAndApply()} answers when a module's event encoder threw: nothing was written. */
+    private static final List<RecordedEvent> ENCODER_FAILED = java.util.Collections.unmodifiableList(new ArrayList<>());
+
     private AggregateModule<Object> currentModule;
+    /** The command whose event could not be encoded, when journalAndApply answered {@link #ENCODER_FAILED}. */
+    private Command encoderFailed;
     private Command currentCommand;
     private String typeConflict;
     private long unflushedFrom = -1;
@@ -204,13 +209,7 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             if (decided != null && !decided.replayed())
             {
                 abortUnit();
-                final Rejection aborted = new Rejection(RejectionKind.CONFLICT, ResultCodes.ABORTED,
-                    "not applied: command " + i + " of the atomic batch was rejected", null, -1);
-                for (int j = 0; j < results.length; j++)
-                {
-                    results[j] = j == i ? decided : CommandResult.rejected(batch.get(j).commandId(), aborted);
-                }
-                slot.failedIndex = i;
+                abortBatch(slot, i, decided);
                 return;
             }
             results[i] = decided;
@@ -226,6 +225,16 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             haltSlotWith(slot, control.haltedRejection());
             return;
         }
+        if (all == ENCODER_FAILED)
+        {
+            int failed = 0;
+            while (batch.get(failed) != encoderFailed)
+            {
+                failed++;
+            }
+            abortBatch(slot, failed, CommandResult.rejected(encoderFailed.commandId(), handlerFailed(encoderFailed)));
+            return;
+        }
         int offset = 0;
         for (int i = 0; i < results.length; i++)
         {
@@ -238,6 +247,18 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             final long position = own.isEmpty() ? state.position() : own.get(own.size() - 1).position();
             results[i] = new CommandResult(batch.get(i).commandId(), null, false, position, List.copyOf(own));
         }
+    }
+
+    /** An atomic batch whose command {@code failed} was rejected: that one gets its result, the others ABORTED. */
+    private static void abortBatch(final CommandSlot slot, final int failed, final CommandResult failure)
+    {
+        final Rejection aborted = new Rejection(RejectionKind.CONFLICT, ResultCodes.ABORTED,
+            "not applied: command " + failed + " of the atomic batch was rejected", null, -1);
+        for (int j = 0; j < slot.results.length; j++)
+        {
+            slot.results[j] = j == failed ? failure : CommandResult.rejected(slot.batch.get(j).commandId(), aborted);
+        }
+        slot.failedIndex = failed;
     }
 
     private void haltSlotWith(final CommandSlot slot, final Rejection rejection)
@@ -319,8 +340,7 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         catch (final Throwable t)
         {
             control.handlerFailed(command, t);
-            rejection = new Rejection(RejectionKind.INTERNAL, ResultCodes.COMMAND_HANDLER_FAILED,
-                "the " + command.type().name() + " handler failed; the command was not applied", null, -1);
+            rejection = handlerFailed(command);
         }
         finally
         {
@@ -333,6 +353,12 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             return CommandResult.rejected(commandId, rejection);
         }
         return null;
+    }
+
+    private static Rejection handlerFailed(final Command command)
+    {
+        return new Rejection(RejectionKind.INTERNAL, ResultCodes.COMMAND_HANDLER_FAILED,
+            "the " + command.type().name() + " handler failed; the command was not applied", null, -1);
     }
 
     private static Rejection typeMismatch(final String aggregateId, final AggregateEntry existing)
@@ -387,6 +413,10 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         {
             return CommandResult.rejected(command.commandId(), control.haltedRejection());
         }
+        if (events == ENCODER_FAILED)
+        {
+            return CommandResult.rejected(command.commandId(), handlerFailed(command));
+        }
         final long position = events.isEmpty() ? state.position() : events.get(events.size() - 1).position();
         return new CommandResult(command.commandId(), null, false, position, events);
     }
@@ -412,7 +442,19 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             {
                 final PendingEvent e = pending.get(i);
                 payloadWriter.reset();
-                ((EventType)e.type).encodeObject(e.event, payloadWriter);
+                try
+                {
+                    ((EventType)e.type).encodeObject(e.event, payloadWriter);
+                }
+                catch (final RuntimeException moduleBug)
+                {
+                    // a module's codec bug is that command's failure, as a throwing handler is: nothing written, no halt
+                    appender.abort();
+                    control.handlerFailed(e.command, moduleBug);
+                    encoderFailed = e.command;
+                    abortUnit();
+                    return ENCODER_FAILED;
+                }
                 final Command c = e.command;
                 appender.add(
                     e.position, e.module.aggregateType(), e.aggregateId, e.version, e.type.name(), e.type.schemaVersion(),

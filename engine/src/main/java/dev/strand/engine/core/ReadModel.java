@@ -22,10 +22,11 @@ final class ReadModel extends JournalFollower
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.position, b.position));
     private volatile long appliedPosition;
 
-    ReadModel(final Journal journal, final ModuleRegistry registry, final int windowCapacity)
+    /** The read model keeps no idempotency window (capacity 0): queries never need it, and it costs a map per event. */
+    ReadModel(final Journal journal, final ModuleRegistry registry)
     {
         super("read-model", journal);
-        this.state = new EngineState(registry, aggregates, windowCapacity);
+        this.state = new EngineState(registry, aggregates, 0);
     }
 
     EngineState state()

@@ -185,7 +185,7 @@ public final class StrandEngine implements Engine, EngineControl
         counters.lastSnapshotPosition = snapshotPosition;
         final long replayMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - replayStart);
 
-        readModel = new ReadModel(journal, registry, config.idempotencyWindow());
+        readModel = new ReadModel(journal, registry);
         loadSnapshot(readModel.state());
         readModel.indexUpTo(readModel.state().position());
 
@@ -663,10 +663,18 @@ public final class StrandEngine implements Engine, EngineControl
         return future;
     }
 
-    /** Hash of the read model's replica, for tests that compare replicas (call when it has caught up). */
-    public long readModelStateHash()
+    /** Hash of the read model's aggregates, for tests that compare replicas (call when it has caught up). */
+    public long readModelAggregatesHash()
     {
-        return readModel.state().hash();
+        return readModel.state().aggregatesHash();
+    }
+
+    /** Hash of the writer's aggregates (computed on the writer thread), to compare with the read model's. */
+    public CompletableFuture<Long> aggregatesHash()
+    {
+        final CompletableFuture<Long> future = new CompletableFuture<>();
+        ring.publishEvent(CONTROL, state -> future.complete(state.aggregatesHash()), System.nanoTime());
+        return future;
     }
 
     @Override

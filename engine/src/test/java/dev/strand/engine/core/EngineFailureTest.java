@@ -1,6 +1,7 @@
 package dev.strand.engine.core;
 
 import dev.strand.engine.EngineFixture;
+import dev.strand.engine.api.BatchResult;
 import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EngineMetrics;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static dev.strand.engine.EngineFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +37,31 @@ class EngineFailureTest
             assertThat(run(engine, "Deposit", "a", "amount", 5L).accepted()).isTrue();
             assertThat(engine.status().ready()).isTrue();
             assertThat(engine.metrics().commandsFailed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldRejectACommandWhoseEventCannotBeEncodedAndGoOn()
+    {
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            run(engine, "OpenAccount", "a");
+            final CommandResult failed = run(engine, "Garble", "x");
+            assertThat(failed.accepted()).isFalse();
+            assertThat(failed.rejection().code()).isEqualTo(ResultCodes.COMMAND_HANDLER_FAILED);
+            assertThat(engine.journalPosition()).isEqualTo(1);
+
+            final BatchResult atomic = EngineFixture.runBatch(engine, List.of(
+                EngineFixture.command(engine, "Deposit", "a", EngineFixture.data("amount", 1L)),
+                EngineFixture.command(engine, "Garble", "x", EngineFixture.data())), true);
+            assertThat(atomic.failedIndex()).isEqualTo(1);
+            assertThat(atomic.results().get(1).rejection().code()).isEqualTo(ResultCodes.COMMAND_HANDLER_FAILED);
+            assertThat(atomic.results().get(0).rejection().code()).isEqualTo(ResultCodes.ABORTED);
+            assertThat(engine.journalPosition()).isEqualTo(1);
+
+            assertThat(run(engine, "Deposit", "a", "amount", 5L).position()).isEqualTo(2);
+            assertThat(engine.status().ready()).isTrue();
+            assertThat(engine.metrics().commandsFailed()).isEqualTo(2);
         }
     }
 

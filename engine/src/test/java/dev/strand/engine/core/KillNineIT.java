@@ -47,7 +47,8 @@ class KillNineIT
         final Map<String, Long> acknowledged = new HashMap<>();
         for (int kill = 0; kill < KILLS; kill++)
         {
-            final Process child = startChild();
+            final Path log = dir.resolveSibling(dir.getFileName() + "-child-" + kill + ".log");
+            final Process child = startChild(log);
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
             {
                 final int target = 2_000 + ThreadLocalRandom.current().nextInt(30_000);
@@ -65,7 +66,7 @@ class KillNineIT
                 }
                 child.destroyForcibly();
                 child.waitFor(30, TimeUnit.SECONDS);
-                assertThat(acks).as("child %d acknowledged commands before the kill", kill).isGreaterThan(0);
+                assertThat(acks).as("child %d acknowledged commands before the kill; its log:%n%s", kill, tail(log)).isGreaterThan(0);
             }
             finally
             {
@@ -75,7 +76,20 @@ class KillNineIT
         }
     }
 
-    private Process startChild() throws Exception
+    private static String tail(final Path log)
+    {
+        try
+        {
+            final List<String> lines = java.nio.file.Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "(no log: " + ex + ")";
+        }
+    }
+
+    private Process startChild(final Path log) throws Exception
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -92,7 +106,7 @@ class KillNineIT
         cmd.add(CrashingWriter.class.getName());
         cmd.add(dir.toString());
         cmd.add(Integer.toString(ACCOUNTS));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     }
 
     private void verify(final Map<String, Long> acknowledged) throws Exception

@@ -8,7 +8,10 @@ import dev.strand.engine.spi.FieldWriter;
 
 import java.util.List;
 
-/** A module with a bug: its {@code Explode} handler throws. The engine must reject that command and go on. */
+/**
+ * A module with bugs: its {@code Explode} handler throws, and the event {@code Garble} emits cannot be encoded. The
+ * engine must reject those commands and go on.
+ */
 public final class FaultyModule extends AggregateModule<String>
 {
     public record Explode()
@@ -19,14 +22,31 @@ public final class FaultyModule extends AggregateModule<String>
     {
     }
 
+    public record Garble()
+    {
+    }
+
+    public record Garbled()
+    {
+    }
+
     private final List<CommandType<String, ?>> commandTypes = List.of(
         CommandType.of("Explode", in -> new Explode(), (id, c, ctx) ->
         {
             throw new IllegalStateException("bug in a module");
+        }),
+        CommandType.of("Garble", in -> new Garble(), (id, c, ctx) ->
+        {
+            ctx.emit(id, new Garbled());
+            return null;
         }));
 
     private final List<EventType<String, ?>> eventTypes = List.of(
-        EventType.of("Exploded", Exploded.class, (e, out) -> { }, in -> new Exploded(), (s, e) -> "exploded"));
+        EventType.of("Exploded", Exploded.class, (e, out) -> { }, in -> new Exploded(), (s, e) -> "exploded"),
+        EventType.of("Garbled", Garbled.class, (e, out) ->
+        {
+            throw new IllegalStateException("bug in a module's event codec");
+        }, in -> new Garbled(), (s, e) -> "garbled"));
 
     @Override
     public String aggregateType()
