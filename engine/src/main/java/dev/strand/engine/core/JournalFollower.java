@@ -8,14 +8,16 @@ import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+
 /**
  * A thread that tails the journal and hands each event to {@link #onRecord}: the shape of every projection (read
  * model, snapshotter). It never touches the writer. When idle it backs off (yield, then park up to 1 ms), never
  * spins: the machine has 2 cores.
  *
  * <p>Error policy: an exception from {@link #onRecord} is a broken invariant of this replica (the journal replays
- * into the writer's state without error, so the replica must too): logged, reported through {@link #onFailure}, and
- * the follower stops.
+ * into the writer's state without error, so the replica must too): logged, reported through {@link #onFailure} and
+ * the {@link #onStopped} listener (the engine halts), and the follower stops.
  */
 abstract class JournalFollower implements Runnable
 {
@@ -27,6 +29,7 @@ abstract class JournalFollower implements Runnable
     private final EventRecord record = new EventRecord();
     private volatile boolean running = true;
     private volatile Throwable failure;
+    private volatile Consumer<Throwable> stoppedListener = t -> { };
     private Thread thread;
     private long startPosition;
 
@@ -71,7 +74,14 @@ abstract class JournalFollower implements Runnable
             failure = t;
             LOG.error("{} stopped: {}", name, t.toString(), t);
             onFailure(t);
+            stoppedListener.accept(t);
         }
+    }
+
+    /** Called on this follower's thread when it stops on an exception (the engine halts: a broken invariant). */
+    void onStopped(final Consumer<Throwable> listener)
+    {
+        stoppedListener = listener;
     }
 
     /** One journaled event, in position order. */

@@ -193,6 +193,9 @@ public final class StrandEngine implements Engine, EngineControl
             config.snapshotEveryEvents(), config.snapshotEverySeconds());
         snapshotter.loadedFrom(loadSnapshot(snapshotter.state()));
 
+        readModel.onStopped(t -> replicaFailed("read-model", t));
+        snapshotter.onStopped(t -> replicaFailed("snapshotter", t));
+
         hub = new SubscriptionHub(journal, registry, config.liveBufferEvents());
 
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), r -> named(r, "engine-logic"),
@@ -437,6 +440,19 @@ public final class StrandEngine implements Engine, EngineControl
             haltedRejection = Rejection.halted(reason);
             status.set(new EngineStatus(EngineStatus.State.HALTED, reason));
             LOG.error("ENGINE HALTED: {}; no further commands are accepted, nothing acknowledged is lost", reason, cause);
+        }
+    }
+
+    /**
+     * A replica (read model, snapshotter) could not apply an event the writer journaled: replicas of the same journal
+     * disagree (an evolve that is not deterministic, a codec that does not read back what it wrote). Queries would
+     * serve stale state and snapshots stop, so writes halt rather than go on.
+     */
+    private void replicaFailed(final String replica, final Throwable cause)
+    {
+        if (!closed)
+        {
+            halt(replica + " cannot apply the journal (replicas disagree: a broken invariant): " + cause, cause);
         }
     }
 

@@ -66,6 +66,26 @@ class EngineFailureTest
     }
 
     @Test
+    void shouldHaltWhenAReplicaCannotApplyWhatTheWriterJournaled() throws InterruptedException
+    {
+        try (Engine engine = EngineFixture.start(dir))
+        {
+            run(engine, "OpenAccount", "a");
+            assertThat(run(engine, "Drift", "d").accepted()).as("the writer's evolve passes").isTrue();
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (engine.status().state() != EngineStatus.State.HALTED && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertThat(engine.status().state()).isEqualTo(EngineStatus.State.HALTED);
+            assertThat(engine.status().haltReason()).contains("read-model");
+            assertThat(engine.status().ready()).isFalse();
+            assertThat(run(engine, "Deposit", "a", "amount", 1L).rejection().code()).isEqualTo(ResultCodes.HALTED);
+            assertThat(engine.journalPosition()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldHaltWhenFreeSpaceIsBelowTheFloorAndKeepWhatWasAcknowledged()
     {
         try (Engine engine = EngineFixture.start(dir))

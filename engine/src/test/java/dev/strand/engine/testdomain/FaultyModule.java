@@ -9,8 +9,9 @@ import dev.strand.engine.spi.FieldWriter;
 import java.util.List;
 
 /**
- * A module with bugs: its {@code Explode} handler throws, and the event {@code Garble} emits cannot be encoded. The
- * engine must reject those commands and go on.
+ * A module with bugs: its {@code Explode} handler throws, and the event {@code Garble} emits cannot be encoded (the
+ * engine must reject those commands and go on); {@code Drifted}'s evolve is not deterministic: it fails on the
+ * read model's thread only (the engine must halt: its replicas disagree).
  */
 public final class FaultyModule extends AggregateModule<String>
 {
@@ -30,6 +31,14 @@ public final class FaultyModule extends AggregateModule<String>
     {
     }
 
+    public record Drift()
+    {
+    }
+
+    public record Drifted()
+    {
+    }
+
     private final List<CommandType<String, ?>> commandTypes = List.of(
         CommandType.of("Explode", in -> new Explode(), (id, c, ctx) ->
         {
@@ -39,6 +48,11 @@ public final class FaultyModule extends AggregateModule<String>
         {
             ctx.emit(id, new Garbled());
             return null;
+        }),
+        CommandType.of("Drift", in -> new Drift(), (id, c, ctx) ->
+        {
+            ctx.emit(id, new Drifted());
+            return null;
         }));
 
     private final List<EventType<String, ?>> eventTypes = List.of(
@@ -46,7 +60,15 @@ public final class FaultyModule extends AggregateModule<String>
         EventType.of("Garbled", Garbled.class, (e, out) ->
         {
             throw new IllegalStateException("bug in a module's event codec");
-        }, in -> new Garbled(), (s, e) -> "garbled"));
+        }, in -> new Garbled(), (s, e) -> "garbled"),
+        EventType.of("Drifted", Drifted.class, (e, out) -> { }, in -> new Drifted(), (s, e) ->
+        {
+            if ("read-model".equals(Thread.currentThread().getName()))
+            {
+                throw new IllegalStateException("Drifted.evolve depends on more than the state and the event");
+            }
+            return "drifted";
+        }));
 
     @Override
     public String aggregateType()
