@@ -48,6 +48,7 @@ public final class LoadOptions
     public static final double DEFAULT_SWEEP_TO = 200_000;
     public static final double DEFAULT_STEP_DURATION_SECONDS = 20;
     public static final double DEFAULT_STEP_WARMUP_SECONDS = 5;
+    public static final double DEFAULT_INITIAL_WARMUP_SECONDS = 20;
     public static final long DEFAULT_FUNDING = 1_000_000_000_000L;
     public static final String DEFAULT_API_KEY_HEADER = "Authorization";
     public static final long DEFAULT_SEED = 42;
@@ -83,6 +84,7 @@ public final class LoadOptions
     public final double sweepTo;
     public final double stepDurationSeconds;
     public final double stepWarmupSeconds;
+    public final double initialWarmupSeconds;
 
     private LoadOptions(final Mode mode, final Map<String, String> o)
     {
@@ -118,6 +120,7 @@ public final class LoadOptions
         sweepTo = positive("to", dbl(o, "to", DEFAULT_SWEEP_TO));
         stepDurationSeconds = positive("step-duration", seconds(o, "step-duration", DEFAULT_STEP_DURATION_SECONDS));
         stepWarmupSeconds = nonNegative("step-warmup", seconds(o, "step-warmup", DEFAULT_STEP_WARMUP_SECONDS));
+        initialWarmupSeconds = nonNegative("initial-warmup", seconds(o, "initial-warmup", DEFAULT_INITIAL_WARMUP_SECONDS));
 
         require(url.getScheme() != null && url.getScheme().startsWith("http") && url.getHost() != null,
             "url must be http://host:port: " + url);
@@ -181,7 +184,7 @@ public final class LoadOptions
         "url", "rate", "duration", "warmup", "connections", "accounts", "mix", "batch", "atomic", "api-key",
         "api-key-header", "subscribers", "timeout", "max-in-flight", "client-threads", "interval", "progress", "out",
         "account-prefix", "funding", "seed", "skip-setup", "slo-p99", "max-error-ratio", "from", "step", "factor", "to",
-        "step-duration", "step-warmup");
+        "step-duration", "step-warmup", "initial-warmup");
 
     /** The help text. */
     public static String usage()
@@ -226,6 +229,7 @@ public final class LoadOptions
             "  --step N | --factor F  additive step, or multiplicative factor         [" + (long)DEFAULT_SWEEP_STEP + "]",
             "  --step-duration T      measured time per step                          [" + (long)DEFAULT_STEP_DURATION_SECONDS + "s]",
             "  --step-warmup T        warm-up per step                               [" + (long)DEFAULT_STEP_WARMUP_SECONDS + "s]",
+            "  --initial-warmup T     extra warm-up of the first step (a cold server's JIT)  [" + (long)DEFAULT_INITIAL_WARMUP_SECONDS + "s]",
             "  --slo-p99 T            latency SLO at P99, e.g. 10ms, 500us            [" + (long)DEFAULT_SLO_P99_MILLIS + "ms]",
             "  --max-error-ratio R    errors / sent allowed in a passing step         [0]",
             "");
@@ -393,6 +397,7 @@ public final class LoadOptions
         sweepTo = b.sweepTo;
         stepDurationSeconds = b.stepDurationSeconds;
         stepWarmupSeconds = b.stepWarmupSeconds;
+        initialWarmupSeconds = b.initialWarmupSeconds;
     }
 
     /** The rates a sweep visits, in order. */

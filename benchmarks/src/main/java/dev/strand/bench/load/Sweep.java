@@ -109,7 +109,8 @@ public final class Sweep
         int index = 0;
         for (final double rate : options.sweepRates())
         {
-            final LoadOptions stepOptions = options.atRate(rate, options.stepDurationSeconds, options.stepWarmupSeconds,
+            final double warmup = options.stepWarmupSeconds + (index == 0 ? options.initialWarmupSeconds : 0);
+            final LoadOptions stepOptions = options.atRate(rate, options.stepDurationSeconds, warmup,
                 options.out.resolve(String.format(Locale.ROOT, "step-%02d-%.0f", ++index, rate)));
             final RunResult result = new LoadRun(vertx, http, ws, stepOptions, mix, out).execute();
             Reports.writeAll(result);

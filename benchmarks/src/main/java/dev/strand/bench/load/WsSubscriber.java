@@ -80,7 +80,9 @@ final class WsSubscriber
     {
         final WebSocketConnectOptions o = new WebSocketConnectOptions()
             .setAbsoluteURI(wsUrl(options) + "/subscribe" + (fromPosition > 0 ? "?fromPosition=" + fromPosition : ""))
-            .setConnectTimeout(Math.max(1, Math.round(options.timeoutSeconds * 1000)));
+            .setConnectTimeout(Math.max(1, Math.round(options.timeoutSeconds * 1000)))
+            // a non-browser client: no Origin header (a server that checks Origin refuses unknown ones)
+            .setAllowOriginHeader(false);
         if (options.apiKey != null)
         {
             o.putHeader(options.apiKeyHeader,

@@ -65,6 +65,7 @@ class LoadOptionsTest
         assertThat(step.durationSeconds).isEqualTo(3);
         assertThat(step.skipSetup).isTrue();
         assertThat(step.accountPrefix).isEqualTo("x-");
+        assertThat(step.initialWarmupSeconds).isEqualTo(LoadOptions.DEFAULT_INITIAL_WARMUP_SECONDS);
     }
 
     @Test
