@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * until the first commit of this process has published an exact position.
  *
  * <p>The same thread refreshes the free-space figure (every 50 ms) so the commit path never makes the syscall,
- * and stops pre-allocating when free space is within one chunk of the floor.
+ * and stops pre-allocating when free space is within one chunk of the floor, reading a fresh figure before each
+ * chunk it writes.
  */
 final class Preallocator implements Runnable
 {
@@ -197,7 +198,15 @@ final class Preallocator implements Runnable
                 final long offset = offsetOf(w);
                 final long start = alignUp(Math.max(done, offset + marginBytes));
                 final long target = Math.min(offset + aheadBytes, channel.size());
-                if (start + chunkBytes > target || freeSpace.freeBytes() < minFreeBytes + chunkBytes)
+                if (start + chunkBytes > target)
+                {
+                    LockSupport.parkNanos(IDLE_NANOS);
+                    continue;
+                }
+                // Every chunk takes real space, so decide on a fresh figure: with the 50 ms old one, back-to-back
+                // chunks ran past the floor between refreshes (on a tmpfs, to the disk's last byte).
+                freeSpace.refreshIfOlderThan(0);
+                if (freeSpace.freeBytes() < minFreeBytes + chunkBytes)
                 {
                     LockSupport.parkNanos(IDLE_NANOS);
                     continue;
