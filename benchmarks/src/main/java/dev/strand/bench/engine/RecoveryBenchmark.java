@@ -5,6 +5,9 @@ import dev.strand.bench.support.BenchFlags;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EngineConfig;
 import dev.strand.journal.Durability;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +33,10 @@ import java.util.concurrent.TimeUnit;
  * iteration also prints it. {@code verify=true} is the default start (the journal's open walks every record and
  * checks its CRC before the replay); {@code verify=false} isolates the replay.
  *
- * <p>Self-check: the started engine must stand at the journal's last position.
+ * <p>Baseline in the same run: {@code rawRead}, a Chronicle tailer reading every excerpt of the same journal files
+ * (no checksum, no decoding, no state): the physical limit of a replay on this machine.
+ *
+ * <p>Self-check: the started engine must stand at the journal's last position; the raw read must find excerpts.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {
@@ -88,9 +94,42 @@ public class RecoveryBenchmark
         return started;
     }
 
+    /** Baseline: reads every excerpt of the journal raw. */
+    @Benchmark
+    public long rawRead()
+    {
+        long excerpts = 0;
+        long bytes = 0;
+        try (ChronicleQueue queue = ChronicleQueue.singleBuilder(config.journalDir()).readOnly(true).build();
+             ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    bytes += dc.wire().bytes().readRemaining();
+                    excerpts++;
+                }
+            }
+        }
+        if (excerpts == 0)
+        {
+            throw new IllegalStateException("the journal has no excerpts");
+        }
+        return bytes;
+    }
+
     @TearDown(Level.Invocation)
     public void stopAndCheck()
     {
+        if (started == null)
+        {
+            return;
+        }
         final double seconds = (System.nanoTime() - startNanos) / 1e9;
         try
         {
@@ -105,6 +144,7 @@ public class RecoveryBenchmark
         finally
         {
             started.close();
+            started = null;
         }
     }
 }
