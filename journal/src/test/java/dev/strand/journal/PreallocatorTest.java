@@ -99,33 +99,4 @@ class PreallocatorTest
     {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
-
-    @Test
-    void shouldStopPreallocatingAtTheFreeSpaceFloor() throws Exception
-    {
-        final long mib = 1L << 20;
-        final long room = 24 * mib;
-        final long floor = java.nio.file.Files.getFileStore(dir).getUsableSpace() - room;
-        final JournalConfig config = JournalConfig.builder(dir)
-            .minFreeBytes(floor)
-            .preallocate(true)
-            .preallocateAheadBytes(64 * mib)
-            .preallocateMarginBytes(mib)
-            .preallocateChunkBytes(mib)
-            .build();
-        try (Journal journal = Journal.open(config))
-        {
-            Fixtures.append(journal, 1, 1, 100);
-            final Preallocator preallocator = journal.preallocator();
-            long seen = -1;
-            while (preallocator.chunksWritten() != seen)
-            {
-                seen = preallocator.chunksWritten();
-                Thread.sleep(300);
-            }
-            // a stale free-space figure let it write all 64 MiB ahead, far below the floor; 8 MiB of slack for
-            // whatever else the machine writes meanwhile
-            assertThat(journal.preallocatedBytes()).isPositive().isLessThanOrEqualTo(room + 8 * mib);
-        }
-    }
 }
