@@ -121,6 +121,7 @@ public final class StrandEngine implements Engine, EngineControl
     private final AtomicReference<EngineStatus> status = new AtomicReference<>(new EngineStatus(EngineStatus.State.STARTING, null));
     private final ThreadLocal<Reader> readers;
     private final List<JournalReader> allReaders = new ArrayList<>();
+    private final java.util.function.Consumer<EngineState> recheckSpace = state -> checkAvailable();
     private volatile Rejection haltedRejection;
     private volatile boolean haltedForSpace;
     private volatile boolean closed;
@@ -506,6 +507,12 @@ public final class StrandEngine implements Engine, EngineControl
     @Override
     public EngineStatus status()
     {
+        if (haltedForSpace && !closed && journal.freeBytes() >= config.minFreeBytes())
+        {
+            // A space halt is lifted on the logic thread, by the next command. An instance that is not ready gets no
+            // commands, so a status read (the readiness probe) sends the logic thread a no-op to re-check space.
+            ring.tryPublishEvent(CONTROL, recheckSpace, System.nanoTime());
+        }
         return status.get();
     }
 
