@@ -361,16 +361,21 @@ final class StrandProcess implements AutoCloseable
 
     String log()
     {
+        return readText(log);
+    }
+
+    /** A log file as text; bytes that are not UTF-8 (a hostile input echoed) are read as Latin-1. */
+    static String readText(final Path file)
+    {
         try
         {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         }
         catch (final IOException ex)
         {
-            // The log may hold bytes that are not UTF-8 (a hostile input echoed): read it leniently.
             try
             {
-                return new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1);
+                return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
             }
             catch (final IOException again)
             {
