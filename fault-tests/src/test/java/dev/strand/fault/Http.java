@@ -108,7 +108,12 @@ final class Http
         return CLIENT.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(Http::response);
     }
 
-    /** Sends an atomic or plain batch and checks it was accepted as a whole. */
+    CompletableFuture<Response> sendAsync(final HttpRequest request)
+    {
+        return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(Http::response);
+    }
+
+    /** Sends an atomic or plain batch. */
     Response batch(final boolean atomic, final JsonArray commands)
     {
         return post("/commands/batch", new JsonObject().put("atomic", atomic).put("commands", commands));
