@@ -92,6 +92,11 @@ public final class MapFieldReader implements FieldReader
             }
             throw new InvalidFieldException(name, "field '" + name + "' is beyond a signed 64-bit integer");
         }
+        if ((value instanceof Double d && !Double.isFinite(d)) || (value instanceof Float f && !Float.isFinite(f)))
+        {
+            // 1e400 parses as Infinity, which BigDecimal cannot hold
+            throw new InvalidFieldException(name, "field '" + name + "' must be an integer within a signed 64-bit long");
+        }
         if (value instanceof BigDecimal || value instanceof Double || value instanceof Float)
         {
             final BigDecimal decimal = value instanceof BigDecimal d ? d : new BigDecimal(value.toString());

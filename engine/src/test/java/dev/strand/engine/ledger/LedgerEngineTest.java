@@ -163,6 +163,8 @@ class LedgerEngineTest
         assertInvalid("Deposit", "acc", data("amount", "100"), "amount");
         assertInvalid("Deposit", "acc", data("amount", 1.5), "amount");
         assertInvalid("Deposit", "acc", data("amount", new BigInteger("9223372036854775808")), "amount");
+        assertInvalid("Deposit", "acc", data("amount", Double.POSITIVE_INFINITY), "amount");
+        assertInvalid("Deposit", "acc", data("amount", Double.NaN), "amount");
         assertInvalid("Deposit", "acc", data(), "amount");
         assertInvalid("Transfer", "acc", data("to", "bad id!", "amount", 1L), "to");
         assertInvalid("OpenAccount", "acc", data("currency", "euro"), "currency");
