@@ -11,7 +11,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,6 +30,14 @@ final class CommandRoutes
 {
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
     private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * Request bodies are parsed strictly: RFC 8259 JSON only (no comments, which Vert.x's own parser allows) and no
+     * duplicate keys (last-wins would let {"type":"Withdraw","type":"Deposit"} mean one thing here and another to
+     * anything that inspected the first key).
+     */
+    private static final JsonFactory STRICT = JsonFactory.builder()
+        .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
 
     private final Engine engine;
     private final int maxBatchCommands;
@@ -244,9 +251,9 @@ final class CommandRoutes
         }
         try
         {
-            return Json.decodeValue(body);
+            return io.vertx.core.json.jackson.JacksonCodec.fromParser(STRICT.createParser(body.getBytes()), Object.class);
         }
-        catch (final DecodeException ex)
+        catch (final DecodeException | IOException ex)
         {
             throw new ProblemException(Problem.malformed("the body is not valid JSON"));
         }
