@@ -115,6 +115,12 @@ final class Completer
         return new CommandResult(result.commandId(), null, true, last, List.copyOf(events));
     }
 
+    /** The command id of the journaled event at {@code position}, or null when it cannot be read. */
+    String commandIdAt(final long position)
+    {
+        return reader.seek(position) && reader.next(record) && record.position() == position ? record.commandId() : null;
+    }
+
     void close()
     {
         reader.close();

@@ -3,13 +3,10 @@ package dev.strand.engine.core;
 import dev.strand.engine.spi.AggregateModule;
 import dev.strand.engine.spi.EventType;
 import dev.strand.journal.EventRecord;
-import org.agrona.collections.MutableLong;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +16,7 @@ import java.util.Map;
  */
 final class EngineState
 {
-    static final int SNAPSHOT_BODY_VERSION = 1;
+    static final int SNAPSHOT_BODY_VERSION = 2;
 
     private final ModuleRegistry registry;
     private final Map<String, AggregateEntry> aggregates;
@@ -71,7 +68,7 @@ final class EngineState
 
     void remember(final String commandId, final long firstPosition)
     {
-        window.remember(commandId, firstPosition);
+        window.remember(IdempotencyWindow.hash(commandId), firstPosition);
     }
 
     /**
@@ -112,7 +109,7 @@ final class EngineState
         aggregates.put(record.aggregateId(), new AggregateEntry(module, record.version(), record.position(), after));
         if (record.commandId() != null)
         {
-            window.remember(record.commandId(), record.position());
+            window.remember(IdempotencyWindow.hash(record.commandId()), record.position());
         }
         position = record.position();
         return event;
@@ -124,9 +121,8 @@ final class EngineState
      */
     long hash()
     {
-        final MutableLong windowHash = new MutableLong(17);
-        window.forEach((id, first) -> windowHash.set(Hashing.mix(windowHash.get() * 31 + Hashing.hash(id) + first)));
-        return Hashing.mix(aggregatesHash() ^ Hashing.mix(windowHash.get()) ^ Hashing.mix(position));
+        final long windowHash = window.fold(17, (acc, value) -> Hashing.mix(acc * 31 + value));
+        return Hashing.mix(aggregatesHash() ^ Hashing.mix(windowHash) ^ Hashing.mix(position));
     }
 
     /** The aggregates' part of {@link #hash()}: what the read model (which keeps no idempotency window) can match. */
@@ -169,19 +165,12 @@ final class EngineState
             final byte[] bytes = stateWriter.toByteArray();
             out.write(bytes);
         }
-        final List<String> ids = new ArrayList<>(window.size());
-        final List<Long> firsts = new ArrayList<>(window.size());
-        window.forEach((id, first) ->
+        out.writeInt(window.size());
+        window.forEach((hash, first) ->
         {
-            ids.add(id);
-            firsts.add(first);
+            out.writeLong(hash);
+            out.writeLong(first);
         });
-        out.writeInt(ids.size());
-        for (int i = 0; i < ids.size(); i++)
-        {
-            out.writeUTF(ids.get(i));
-            out.writeLong(firsts.get(i));
-        }
     }
 
     /**
@@ -233,7 +222,7 @@ final class EngineState
         final int windowSize = in.readInt();
         for (int i = 0; i < windowSize; i++)
         {
-            window.remember(in.readUTF(), in.readLong());
+            window.remember(in.readLong(), in.readLong());
         }
         position = bodyPosition;
     }

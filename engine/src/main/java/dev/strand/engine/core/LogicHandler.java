@@ -295,8 +295,8 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         final String commandId = command.commandId();
         if (commandId != null)
         {
-            final long first = state.window().firstPosition(commandId);
-            if (first != IdempotencyWindow.MISSING)
+            final long first = state.window().firstPosition(IdempotencyWindow.hash(commandId));
+            if (first != IdempotencyWindow.MISSING && commandId.equals(completer.commandIdAt(first)))
             {
                 return new CommandResult(commandId, null, true, first, null);
             }
