@@ -1,6 +1,8 @@
 package dev.strand.fault;
 
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,33 +46,61 @@ class JournalDamageIT
         ZEROED_WHOLE_LAST_RECORD
     }
 
-    /** A journal of {@link #RECORDS} single-event commits, the one at {@code markAt} carrying a known commandId. */
-    private record Written(LedgerLoad load, String markerId, long markerPosition)
+    private static final String MIDDLE_ID = "MID-" + UUID.randomUUID();
+    private static final String TAIL_ID = "TAIL-" + UUID.randomUUID();
+    private static Path base;
+    private static LedgerLoad baseLoad;
+
+    /**
+     * Built once and copied for each case: {@link #RECORDS} single-event commits on one account, the one at
+     * {@code RECORDS / 2} and the last carrying known commandIds, then a clean stop (which writes a snapshot at the end).
+     */
+    @BeforeAll
+    static void writeBase()
     {
+        final Path work = Work.fresh("damage-base");
+        base = work.resolve("data");
+        baseLoad = new LedgerLoad(0, 1);
+        try (StrandProcess server = StrandProcess.builder(base).log(work.resolve("server.log")).start())
+        {
+            final Http http = server.http();
+            baseLoad.send(http, Http.open(ACCOUNT));
+            for (int i = 2; i <= RECORDS; i++)
+            {
+                final JsonObject deposit = Http.deposit(ACCOUNT, i);
+                if (i == RECORDS / 2)
+                {
+                    deposit.put("commandId", MIDDLE_ID);
+                }
+                if (i == RECORDS)
+                {
+                    deposit.put("commandId", TAIL_ID);
+                }
+                baseLoad.send(http, deposit);
+            }
+            assertThat(server.stop()).isZero();
+        }
+        assertThat(baseLoad.acked).hasSize(RECORDS);
+        assertThat(baseLoad.acked.get(MIDDLE_ID).position()).isEqualTo(RECORDS / 2);
+        assertThat(baseLoad.acked.get(TAIL_ID).position()).isEqualTo(RECORDS);
     }
 
-    private static Written write(final StrandProcess server, final int markAt, final String markerId)
+    @AfterAll
+    static void deleteBase()
     {
-        final Http http = server.http();
-        final LedgerLoad load = new LedgerLoad(0, 1);
-        load.send(http, Http.open(ACCOUNT));
-        long markerPosition = -1;
-        for (int i = 2; i <= RECORDS; i++)
+        if (base != null)
         {
-            final JsonObject deposit = Http.deposit(ACCOUNT, i);
-            if (i == markAt)
-            {
-                deposit.put("commandId", markerId);
-            }
-            load.send(http, deposit);
-            if (i == markAt)
-            {
-                markerPosition = load.acked.get(markerId).position();
-            }
+            Work.delete(base.getParent());
         }
-        assertThat(load.acked).hasSize(RECORDS);
-        assertThat(markerPosition).isEqualTo(markAt);
-        return new Written(load, markerId, markerPosition);
+    }
+
+    /** A fresh copy of the base data directory and of what was acknowledged in it. */
+    private static LedgerLoad copyBase(final Path data)
+    {
+        Work.copy(base, data);
+        final LedgerLoad load = new LedgerLoad(0, 1);
+        load.acked.putAll(baseLoad.acked);
+        return load;
     }
 
     @ParameterizedTest
@@ -81,14 +111,8 @@ class JournalDamageIT
         final Path work = Work.fresh("damage-" + damage);
         final Path data = work.resolve("data");
         final Path journal = data.resolve("journal");
-        final String markerId = "TAIL-" + UUID.randomUUID();
-
-        final Written written;
-        try (StrandProcess server = StrandProcess.builder(data).log(work.resolve("server-0.log")).start())
-        {
-            written = write(server, RECORDS, markerId);
-            assertThat(server.stop()).isZero();
-        }
+        final String markerId = TAIL_ID;
+        final LedgerLoad load = copyBase(data);
 
         final CycleFiles.Hit hit = CycleFiles.find(journal, markerId);
         final long excerpt = CycleFiles.excerptStart(hit, "account", ACCOUNT, "Deposited");
@@ -103,7 +127,6 @@ class JournalDamageIT
         final CycleFiles.Verify before = CycleFiles.verify(journal);
         assertThat(before.exitCode()).as("JournalVerify on a torn tail:\n%s", before.output()).isZero();
 
-        final LedgerLoad load = written.load();
         load.acked.remove(markerId);
         final LedgerAudit audit = new LedgerAudit();
         try (StrandProcess server = StrandProcess.builder(data).log(work.resolve("server-1.log")).start())
@@ -142,15 +165,10 @@ class JournalDamageIT
         final Path work = Work.fresh("damage-" + damage);
         final Path data = work.resolve("data");
         final Path journal = data.resolve("journal");
-        final String markerId = "MARK-" + UUID.randomUUID();
-        final int markAt = damage == MiddleDamage.ZEROED_WHOLE_LAST_RECORD ? RECORDS : RECORDS / 2;
+        final String markerId = damage == MiddleDamage.ZEROED_WHOLE_LAST_RECORD ? TAIL_ID : MIDDLE_ID;
+        final LedgerLoad load = copyBase(data);
+        final long markerPosition = load.acked.get(markerId).position();
 
-        final Written written;
-        try (StrandProcess server = StrandProcess.builder(data).log(work.resolve("server-0.log")).start())
-        {
-            written = write(server, markAt, markerId);
-            assertThat(server.stop()).isZero();
-        }
         final CycleFiles.Hit hit = CycleFiles.find(journal, markerId);
         final long excerpt = CycleFiles.excerptStart(hit, "account", ACCOUNT, "Deposited");
         switch (damage)
@@ -165,16 +183,16 @@ class JournalDamageIT
         final int exit = refused.awaitExit(Duration.ofSeconds(90));
         final String log = refused.log();
         assertThat(exit).as("exit status of a server on a corrupt journal:\n%s", log).isNotZero();
-        assertThat(log).contains("journal corrupted at position " + written.markerPosition() + " in file " +
+        assertThat(log).contains("journal corrupted at position " + markerPosition + " in file " +
             hit.file().toAbsolutePath());
         assertThat(log).doesNotContain("listening on");
 
         final CycleFiles.Verify verify = CycleFiles.verify(journal);
         assertThat(verify.exitCode()).as("JournalVerify on corruption:\n%s", verify.output()).isEqualTo(1);
         assertThat(verify.output()).contains(hit.file().getFileName().toString())
-            .contains("position " + written.markerPosition());
+            .contains("position " + markerPosition);
         Work.figures("damage " + damage, "server refused to start (exit " + exit + ") naming " +
-            hit.file().getFileName() + " position " + written.markerPosition() + "; JournalVerify exit 1 with the same");
+            hit.file().getFileName() + " position " + markerPosition + "; JournalVerify exit 1 with the same");
         Work.delete(work);
     }
 }

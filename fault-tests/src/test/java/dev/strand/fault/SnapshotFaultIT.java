@@ -1,6 +1,7 @@
 package dev.strand.fault;
 
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,6 +78,15 @@ class SnapshotFaultIT
         assertThat(baseLoad.unknown).isEmpty();
     }
 
+    @AfterAll
+    static void deleteBase()
+    {
+        if (base != null)
+        {
+            Work.delete(base.getParent());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Damage.class)
     @Timeout(120)
@@ -84,7 +94,7 @@ class SnapshotFaultIT
     {
         final Path work = Work.fresh("snapshot-" + damage);
         final Path data = work.resolve("data");
-        copy(base, data);
+        Work.copy(base, data);
         final List<Path> snapshots = SnapshotFiles.list(data.resolve("snapshots"));
         assertThat(snapshots).as("two requested snapshots and the shutdown one").hasSize(3);
         final Path newest = snapshots.get(0);
@@ -187,26 +197,6 @@ class SnapshotFaultIT
             " kills landed mid-write; every restart ignored the temp file and served the replayed state (" +
             audit.size() + " events)");
         Work.delete(work);
-    }
-
-    private static void copy(final Path from, final Path to)
-    {
-        try
-        {
-            // cp keeps the pre-sized cycle files sparse; Files.copy would write every hole
-            final Process p = new ProcessBuilder("cp", "-r", "--sparse=always", from.toString(), to.toString())
-                .inheritIO().start();
-            assertThat(p.waitFor()).isZero();
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 
     private static StrandProcess start(final Path data, final Path work, final int run)

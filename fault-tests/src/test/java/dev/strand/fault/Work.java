@@ -75,6 +75,28 @@ final class Work
         }
     }
 
+    /** Copies a data directory; cp keeps the pre-sized cycle files sparse (Files.copy would write every hole). */
+    static void copy(final Path from, final Path to)
+    {
+        try
+        {
+            final Process p = new ProcessBuilder("cp", "-r", "--sparse=always", from.toString(), to.toString()).inheritIO().start();
+            if (p.waitFor() != 0)
+            {
+                throw new IllegalStateException("cp " + from + " " + to + " failed");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** Records one line of figures: printed, and appended to figures.txt. */
     static void figures(final String test, final String line)
     {
