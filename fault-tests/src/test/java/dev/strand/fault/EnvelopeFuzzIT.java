@@ -33,7 +33,9 @@ class EnvelopeFuzzIT
     private static final Set<Integer> DOCUMENTED = Set.of(200, 400, 404, 409, 422);
     private static final Set<String> CODES = Set.of("MALFORMED_REQUEST", "UNKNOWN_COMMAND_TYPE", "INVALID_FIELD",
         "AGGREGATE_NOT_FOUND", "WRONG_EXPECTED_VERSION", "AGGREGATE_EXISTS", "AGGREGATE_TYPE_MISMATCH", "INSUFFICIENT_FUNDS",
-        "SAME_ACCOUNT", "CURRENCY_MISMATCH", "ACCOUNT_CLOSED", "BALANCE_NOT_ZERO");
+        "SAME_ACCOUNT", "CURRENCY_MISMATCH", "ACCOUNT_CLOSED", "BALANCE_NOT_ZERO",
+        // a deposit or transfer that would overflow a balance: a business refusal API.md's ledger table does not list yet
+        "BALANCE_OVERFLOW");
     private static final List<String> ACCOUNTS = List.of("f-0", "f-1", "f-2", "f-3", "f-4");
     private static final AtomicInteger TRIED = new AtomicInteger();
     private static final AtomicInteger ACCEPTED = new AtomicInteger();

@@ -28,7 +28,7 @@ final class LedgerAudit
 {
     /** One journaled event, the fields the audit needs. */
     record Event(long position, String aggregateId, String aggregateType, long version, String type, String commandId,
-                 long amount, long balance, String counterparty)
+                 long amount, long balance, String counterparty, long overdraftLimit)
     {
         static Event of(final JsonObject e)
         {
@@ -43,7 +43,7 @@ final class LedgerAudit
             return new Event(e.getLong("position"), e.getString("aggregateId"), e.getString("aggregateType"),
                 e.getLong("version"), e.getString("type"), e.getString("commandId"),
                 amount instanceof Number n ? n.longValue() : 0, balance instanceof Number n ? n.longValue() : Long.MIN_VALUE,
-                counterparty);
+                counterparty, data.getValue("overdraftLimit") instanceof Number n ? n.longValue() : 0);
         }
 
         boolean sameAs(final Event other)
@@ -61,6 +61,7 @@ final class LedgerAudit
     private final Map<String, Long> lastPositionByCommand = new HashMap<>();
     private final Map<String, Long> balances = new TreeMap<>();
     private final Map<String, Long> versions = new TreeMap<>();
+    private final Map<String, Long> overdraftLimits = new HashMap<>();
     private long reads;
 
     /** Reads the new part of the log (plus an overlap that must match what was read before) and checks it all. */
@@ -137,6 +138,7 @@ final class LedgerAudit
         lastPositionByCommand.clear();
         balances.clear();
         versions.clear();
+        overdraftLimits.clear();
         final Map<String, Long> firstPositionByCommand = new HashMap<>();
         final Map<String, Integer> countByCommand = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++)
@@ -196,9 +198,13 @@ final class LedgerAudit
             throw new AssertionError("replaying the events gives balance " + after + " for " + e.aggregateId() +
                 " at position " + e.position() + " but the event says " + e.balance());
         }
-        if (after < 0)
+        if ("AccountOpened".equals(e.type()))
         {
-            throw new AssertionError("balance of " + e.aggregateId() + " went below zero at " + e.position());
+            overdraftLimits.put(e.aggregateId(), e.overdraftLimit());
+        }
+        if (after < -overdraftLimits.getOrDefault(e.aggregateId(), 0L))
+        {
+            throw new AssertionError("balance of " + e.aggregateId() + " went below -overdraftLimit at " + e.position());
         }
         balances.put(e.aggregateId(), after);
     }
