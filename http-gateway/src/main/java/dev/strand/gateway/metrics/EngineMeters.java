@@ -38,6 +38,9 @@ public final class EngineMeters
         gauge(registry, "strand.journal.position", "Last journaled global position", m, EngineMetrics::journalPosition);
         gauge(registry, "strand.journal.bytes", "Bytes in the journal", m, EngineMetrics::journalBytes);
         gauge(registry, "strand.journal.free.bytes", "Free bytes on the journal's file system", m, EngineMetrics::journalFreeBytes);
+        Gauge.builder("strand.journal.min.free.bytes", engine, e -> e.config().minFreeBytes())
+            .description("Free-space floor: below it writes halt with 503 HALTED until space returns")
+            .register(registry);
         gauge(registry, "strand.read.model.position", "Last position the read model applied", m, EngineMetrics::readModelPosition);
         gauge(registry, "strand.read.model.lag.events", "Journaled events the read model has not applied yet", m,
             x -> Math.max(0, x.journalPosition() - x.readModelPosition()));
