@@ -43,6 +43,8 @@ public final class GatewayConfig
         "wait-strategy", EngineConfig.DEFAULT_WAIT_STRATEGY, "engine threads' wait strategy: blocking, lite-blocking, yielding, sleeping, phased");
     public static final Setting SNAPSHOT_EVERY_EVENTS = setting(
         "snapshot-every-events", String.valueOf(EngineConfig.DEFAULT_SNAPSHOT_EVERY_EVENTS), "snapshot after this many events (0 = never by count)");
+    public static final Setting ROLL_CYCLE = setting(
+        "roll-cycle", EngineConfig.DEFAULT_ROLL_CYCLE, "Chronicle roll cycle of a new journal, e.g. FAST_DAILY, FAST_HOURLY, TEST_SECONDLY (an existing journal keeps its own)");
     public static final Setting SNAPSHOT_EVERY_SECONDS = setting(
         "snapshot-every-seconds", String.valueOf(EngineConfig.DEFAULT_SNAPSHOT_EVERY_SECONDS), "snapshot after this many seconds if anything was written (0 = never by time)");
     public static final Setting SNAPSHOTS_KEPT = setting(
@@ -83,6 +85,7 @@ public final class GatewayConfig
     private final int port;
     private final Path dataDir;
     private final String durability;
+    private final String rollCycle;
     private final int ringSize;
     private final String waitStrategy;
     private final long snapshotEveryEvents;
@@ -117,6 +120,11 @@ public final class GatewayConfig
         port = r.intIn(PORT, 0, 65535);
         dataDir = Path.of(r.string(DATA_DIR));
         durability = r.oneOf(DURABILITY, "async", "sync");
+        rollCycle = r.string(ROLL_CYCLE);
+        if (!rollCycle.matches("[A-Z][A-Z0-9_]*"))
+        {
+            throw new ConfigException("--roll-cycle must name a Chronicle roll cycle such as FAST_DAILY: " + rollCycle);
+        }
         ringSize = r.intIn(RING_SIZE, 2, 1 << 30);
         if (Integer.bitCount(ringSize) != 1)
         {
@@ -236,6 +244,7 @@ public final class GatewayConfig
             .waitStrategy(waitStrategy)
             .snapshotEveryEvents(snapshotEveryEvents)
             .snapshotEverySeconds(snapshotEverySeconds)
+            .rollCycle(rollCycle)
             .snapshotsKept(snapshotsKept)
             .idempotencyWindow(idempotencyWindow)
             .minFreeBytes(minFreeBytes);

@@ -13,6 +13,8 @@ class GatewayConfigTest
     void shouldUseTheDocumentedDefaults()
     {
         final GatewayConfig c = GatewayConfig.from(new String[0], Map.of());
+        assertThat(c.engineConfig().build().rollCycle()).isEqualTo("FAST_DAILY");
+        assertThat(GatewayConfig.of(Map.of("roll-cycle", "TEST_SECONDLY")).engineConfig().build().rollCycle()).isEqualTo("TEST_SECONDLY");
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(8080);
         assertThat(c.dataDir().toString()).isEqualTo("./data");
@@ -39,6 +41,7 @@ class GatewayConfigTest
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("port", "x"))).isInstanceOf(ConfigException.class).hasMessageContaining("--port");
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("ring-size", "1000"))).hasMessageContaining("power of two");
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("durability", "maybe"))).hasMessageContaining("async, sync");
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("roll-cycle", "daily; rm"))).hasMessageContaining("--roll-cycle");
         assertThatThrownBy(() -> GatewayConfig.from(new String[] {"--nope", "1"}, Map.of())).hasMessageContaining("unknown flag");
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("api-keys", "root:abc"))).hasMessageContaining("--api-keys");
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("api-keys", "reader:abc"))).hasMessageContaining("hash-key");
