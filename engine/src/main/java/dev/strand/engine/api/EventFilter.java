@@ -9,9 +9,7 @@ public record EventFilter(String aggregateId, String aggregateType, String event
 
     public boolean matches(final RecordedEvent event)
     {
-        return (aggregateId == null || aggregateId.equals(event.aggregateId())) &&
-            (aggregateType == null || aggregateType.equals(event.aggregateType())) &&
-            (eventType == null || eventType.equals(event.eventType()));
+        return matches(event.aggregateId(), event.aggregateType(), event.eventType());
     }
 
     /** Matches on the raw journal fields, before decoding the payload. */

@@ -2,8 +2,6 @@ package dev.strand.engine.core;
 
 import org.agrona.DirectBuffer;
 
-import java.nio.charset.StandardCharsets;
-
 /** 64-bit hashing for state hashes: FNV-1a over bytes, finished with a 64-bit mixer. Deterministic everywhere. */
 final class Hashing
 {
@@ -22,17 +20,17 @@ final class Hashing
         return z ^ (z >>> 31);
     }
 
+    /** FNV-1a over the string's UTF-16 chars, mixed; stable across runs (the idempotency window persists it). */
     static long hash(final String value)
     {
         if (value == null)
         {
             return 0;
         }
-        final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         long h = FNV_OFFSET;
-        for (final byte b : bytes)
+        for (int i = 0; i < value.length(); i++)
         {
-            h = (h ^ (b & 0xFF)) * FNV_PRIME;
+            h = (h ^ value.charAt(i)) * FNV_PRIME;
         }
         return mix(h);
     }

@@ -15,8 +15,6 @@ import dev.strand.engine.spi.EventType;
 import dev.strand.journal.JournalAppender;
 import dev.strand.journal.JournalFullException;
 import org.agrona.collections.Object2ObjectHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,8 +34,6 @@ import java.util.Map;
  */
 final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Object>
 {
-    private static final Logger LOG = LoggerFactory.getLogger(LogicHandler.class);
-
     private final EngineState state;
     private final JournalAppender appender;
     private final EngineControl control;
@@ -170,7 +166,7 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         {
             return CommandResult.rejected(command.commandId(), unavailable);
         }
-        beginUnit();
+        clearUnit();
         final CommandResult decided = decideOne(command);
         if (decided != null)
         {
@@ -199,7 +195,7 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             haltSlotWith(slot, unavailable);
             return;
         }
-        beginUnit();
+        clearUnit();
         final int[] eventCounts = new int[results.length];
         for (int i = 0; i < results.length; i++)
         {
@@ -208,7 +204,7 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
             final CommandResult decided = decideOne(command);
             if (decided != null && !decided.replayed())
             {
-                abortUnit();
+                clearUnit();
                 abortBatch(slot, i, decided);
                 return;
             }
@@ -270,14 +266,8 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         slot.failedIndex = 0;
     }
 
-    private void beginUnit()
-    {
-        staged.clear();
-        pending.clear();
-        unitCommandIds.clear();
-    }
-
-    private void abortUnit()
+    /** Starts a unit (one command or an atomic batch) afresh, or discards one that was rejected or not journaled. */
+    private void clearUnit()
     {
         staged.clear();
         pending.clear();
@@ -452,7 +442,7 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
                     appender.abort();
                     control.handlerFailed(e.command, moduleBug);
                     encoderFailed = e.command;
-                    abortUnit();
+                    clearUnit();
                     return ENCODER_FAILED;
                 }
                 final Command c = e.command;
@@ -468,13 +458,13 @@ final class LogicHandler implements EventHandler<CommandSlot>, DecideContext<Obj
         catch (final JournalFullException full)
         {
             appender.abort();
-            abortUnit();
+            clearUnit();
             control.haltForSpace(full.getMessage());
             return null;
         }
         catch (final Throwable t)
         {
-            abortUnit();
+            clearUnit();
             control.halt("journal write failed: " + t, t);
             return null;
         }

@@ -7,7 +7,6 @@ import dev.strand.engine.api.SubscriptionSink;
 import dev.strand.journal.EventRecord;
 import dev.strand.journal.Journal;
 import dev.strand.journal.JournalReader;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ final class SubscriptionHub implements Runnable
     private final ConcurrentLinkedQueue<Sub> added = new ConcurrentLinkedQueue<>();
     private final List<Sub> subs = new ArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
-    private final IdleStrategy idle = new BackoffIdleStrategy(0, 20, 1_000, 1_000_000);
+    private final IdleStrategy idle = JournalFollower.idleStrategy();
     private final EventRecord record = new EventRecord();
     private volatile boolean running = true;
     private Thread thread;
