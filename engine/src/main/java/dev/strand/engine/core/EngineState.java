@@ -59,6 +59,20 @@ final class EngineState
         return registry;
     }
 
+    /**
+     * Makes {@code target} (an empty replica) equal to this state: same aggregates (the immutable entries are shared),
+     * same window (as far as the target's capacity allows), same position.
+     */
+    void copyTo(final EngineState target)
+    {
+        for (final Map.Entry<String, AggregateEntry> e : aggregates.entrySet())
+        {
+            target.aggregates.put(e.getKey(), e.getValue());
+        }
+        window.copyTo(target.window);
+        target.position = position;
+    }
+
     /** Installs an entry the writer computed (the evolve already ran) and advances the position. */
     void put(final String aggregateId, final AggregateEntry entry)
     {

@@ -24,8 +24,6 @@ import java.util.function.LongBinaryOperator;
 final class IdempotencyWindow
 {
     static final long MISSING = -1;
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
 
     private final int capacity;
     private final Long2LongHashMap firstPositionByHash;
@@ -42,20 +40,10 @@ final class IdempotencyWindow
         this.fifo = new long[Math.max(capacity, 1)];
     }
 
-    /** The stable 64-bit hash of a command id: FNV-1a over its UTF-16 chars, finished with a 64-bit mixer. */
+    /** The stable 64-bit hash of a command id ({@link Hashing#hash(String)}), stored in snapshots. */
     static long hash(final String commandId)
     {
-        long h = FNV_OFFSET;
-        for (int i = 0; i < commandId.length(); i++)
-        {
-            h = (h ^ commandId.charAt(i)) * FNV_PRIME;
-        }
-        return Hashing.mix(h);
-    }
-
-    int capacity()
-    {
-        return capacity;
+        return Hashing.hash(commandId);
     }
 
     int size()
@@ -114,6 +102,16 @@ final class IdempotencyWindow
             acc = step.applyAsLong(acc, firstPositionByHash.get(h));
         }
         return acc;
+    }
+
+    /** Remembers this window's entries in {@code target}, oldest first (so its eviction order is the same). */
+    void copyTo(final IdempotencyWindow target)
+    {
+        for (int i = 0; i < size; i++)
+        {
+            final long h = fifo[(head + i) % capacity];
+            target.remember(h, firstPositionByHash.get(h));
+        }
     }
 
     /** Visits entries oldest first. */

@@ -186,13 +186,16 @@ public final class StrandEngine implements Engine, EngineControl
         counters.lastSnapshotPosition = snapshotPosition;
         final long replayMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - replayStart);
 
+        // The replicas start as copies of the recovered writer state (entries are immutable, so a copy is cheap): the
+        // snapshot is read and the tail replayed once, not once per replica.
         readModel = new ReadModel(journal, registry);
-        loadSnapshot(readModel.state());
+        writerState.copyTo(readModel.state());
         readModel.indexUpTo(readModel.state().position());
 
         snapshotter = new Snapshotter(journal, registry, config.idempotencyWindow(), snapshotStore, counters,
             config.snapshotEveryEvents(), config.snapshotEverySeconds());
-        snapshotter.loadedFrom(loadSnapshot(snapshotter.state()));
+        writerState.copyTo(snapshotter.state());
+        snapshotter.loadedFrom(snapshotPosition);
 
         readModel.onStopped(t -> replicaFailed("read-model", t));
         snapshotter.onStopped(t -> replicaFailed("snapshotter", t));
