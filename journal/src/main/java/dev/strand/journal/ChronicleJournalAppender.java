@@ -6,9 +6,22 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The journal's appender on a Chronicle {@link ExcerptAppender}: encodes a commit into a reusable buffer,
  * then copies it into one excerpt. Allocation-free in steady state.
+ *
+ * <p>Rolls in {@code sync} durability: at a roll Chronicle writes the old cycle's end-of-cycle marker into the old
+ * cycle's mapping and creates the next cycle file, but its {@code sync()} msyncs only the current cycle; the old
+ * mapping is written back when its last user releases it, which a lagging reader can put off for minutes. So the
+ * appender notes each roll at commit, and the next {@link #flush()} fsyncs every cycle file left since the last flush
+ * and then the journal directory (the new file's directory entry), before the batch is acknowledged.
  */
 final class ChronicleJournalAppender implements JournalAppender
 {
@@ -19,6 +32,13 @@ final class ChronicleJournalAppender implements JournalAppender
     private final FreeSpaceMonitor freeSpace;
     private final long minFreeBytes;
     private final boolean sync;
+    private final Path directory;
+    private final List<Path> rolledFrom = new ArrayList<>(2);
+    private int cycle = Integer.MIN_VALUE;
+    private Path cycleFile;
+    private boolean directoryUnsynced = true;
+    private long rollSyncs;
+    private long rollSyncNanos;
     private boolean begun;
 
     ChronicleJournalAppender(
@@ -35,6 +55,7 @@ final class ChronicleJournalAppender implements JournalAppender
         this.freeSpace = freeSpace;
         this.minFreeBytes = minFreeBytes;
         this.sync = sync;
+        this.directory = journal.directory();
     }
 
     /**
@@ -110,6 +131,10 @@ final class ChronicleJournalAppender implements JournalAppender
         }
         final long end = write(encoder.buffer(), length);
         begun = false;
+        if (sync && appender.cycle() != cycle)
+        {
+            onCycle(appender.cycle());
+        }
         if (preallocator != null)
         {
             preallocator.afterWrite(appender.cycle(), end, appender);
@@ -144,6 +169,69 @@ final class ChronicleJournalAppender implements JournalAppender
         {
             throw new JournalWriteException("msync of the journal failed", ex);
         }
+        if (directoryUnsynced)
+        {
+            syncRoll();
+        }
+    }
+
+    /**
+     * @return rolls made durable (old cycle files and the directory fsynced) since open; 0 in async durability.
+     */
+    long rollSyncs()
+    {
+        return rollSyncs;
+    }
+
+    /**
+     * @return nanoseconds spent fsyncing old cycle files and the directory since open.
+     */
+    long rollSyncNanos()
+    {
+        return rollSyncNanos;
+    }
+
+    /**
+     * A commit landed in another cycle than the last one: remember the old cycle's file for the next flush.
+     * Allocates, once per roll.
+     */
+    private void onCycle(final int newCycle)
+    {
+        if (cycleFile != null)
+        {
+            rolledFrom.add(cycleFile);
+        }
+        cycle = newCycle;
+        cycleFile = ChronicleQueues.currentFile(appender);
+        directoryUnsynced = true;
+    }
+
+    private void syncRoll()
+    {
+        final long start = System.nanoTime();
+        try
+        {
+            for (int i = 0; i < rolledFrom.size(); i++)
+            {
+                // fdatasync: the marker's page and the file's size; the modification time need not be durable
+                try (FileChannel channel = FileChannel.open(rolledFrom.get(i), StandardOpenOption.READ))
+                {
+                    channel.force(false);
+                }
+            }
+            FileSync.directory(directory);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new JournalWriteException("fsync of the journal at a roll to a new cycle file failed", ex);
+        }
+        if (!rolledFrom.isEmpty())
+        {
+            rollSyncs++;
+            rollSyncNanos += System.nanoTime() - start;
+        }
+        rolledFrom.clear();
+        directoryUnsynced = false;
     }
 
     void close()

@@ -29,7 +29,13 @@ final class ChronicleQueues
 {
     static final String CYCLE_FILE_SUFFIX = SingleChronicleQueue.SUFFIX;
     /** Chronicle's header bit for a document still being written ({@code Wires.NOT_COMPLETE}). */
-    private static final int NOT_COMPLETE = 0x80000000;
+    static final int NOT_COMPLETE = 0x80000000;
+    /** Chronicle's header bit for a metadata excerpt such as an index page ({@code Wires.META_DATA}). */
+    static final int META_DATA = 0x40000000;
+    /** The length bits of a header word ({@code Wires.LENGTH_MASK}). */
+    static final int LENGTH_MASK = 0x3FFFFFFF;
+    /** Chronicle's end-of-cycle marker: a header word of its own ({@code Wires.END_OF_DATA}). */
+    static final int END_OF_DATA = 0xC0000000;
 
     private ChronicleQueues()
     {

@@ -139,6 +139,7 @@ public final class Journal implements AutoCloseable
             }
 
             DroppedIndexes dropped = DroppedIndexes.load(directory);
+            completeEndOfCycleMarkers(directory, queue, dropped);
             final VerifyReport verify = JournalVerifier.walk(directory, queue, dropped, config.verifyOnOpen());
             if (verify.isCorrupt())
             {
@@ -205,6 +206,7 @@ public final class Journal implements AutoCloseable
         try
         {
             DroppedIndexes dropped = DroppedIndexes.load(dir);
+            completeEndOfCycleMarkers(dir, queue, dropped);
             final VerifyReport verify = JournalVerifier.walk(dir, queue, dropped, false);
             if (verify.isCorrupt())
             {
@@ -296,6 +298,23 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * @return rolls to a new cycle file made durable by a flush in {@code sync} durability (old cycle files and the
+     * directory fsynced) since open.
+     */
+    public long rollSyncs()
+    {
+        return appender == null ? 0 : appender.rollSyncs();
+    }
+
+    /**
+     * @return nanoseconds the flushes spent fsyncing old cycle files and the directory at rolls since open.
+     */
+    public long rollSyncNanos()
+    {
+        return appender == null ? 0 : appender.rollSyncNanos();
+    }
+
+    /**
      * @return what open() found: records checked, last position, torn-tail records dropped, time taken.
      */
     public RecoveryReport recoveryReport()
@@ -381,6 +400,25 @@ public final class Journal implements AutoCloseable
     {
         bytesWritten = bytesWritten + recordBytes + 4;
         lastPosition = position;
+    }
+
+    /**
+     * A crash or power loss right after a roll can leave the old cycle without its end-of-cycle marker (the page
+     * holding it was never written back) while the next cycle carries on; Chronicle's readers would then stop at the
+     * end of the old cycle. {@link CycleEnds} tells that state from damage; this completes the marker.
+     */
+    private static void completeEndOfCycleMarkers(
+        final Path directory, final SingleChronicleQueue queue, final DroppedIndexes dropped)
+    {
+        for (final CycleEnds.Unterminated cycle : CycleEnds.find(queue, dropped))
+        {
+            CycleEnds.complete(cycle);
+            LOG.warn("journal {}: cycle file {} had no end-of-cycle marker, though its records end cleanly at " +
+                "position {} and the next cycle continues at {} (what a crash or power loss right after a roll " +
+                "leaves; nothing is lost): marker completed at offset {}", directory, cycle.file().getFileName(),
+                cycle.lastPosition(), cycle.nextCycleFirst() < 0 ? "(no record yet)" : cycle.nextCycleFirst(),
+                cycle.markerOffset());
+        }
     }
 
     private static long dataBytes(final SingleChronicleQueue queue)

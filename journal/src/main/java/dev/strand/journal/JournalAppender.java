@@ -74,8 +74,10 @@ public interface JournalAppender
     void abort();
 
     /**
-     * Group-commit point, called at the end of a Disruptor batch. SYNC: msyncs everything committed so far.
-     * ASYNC: does nothing.
+     * Group-commit point, called at the end of a Disruptor batch. SYNC: msyncs everything committed so far; after a
+     * roll to a new cycle file (and at the first flush after open) also fsyncs the cycle files left behind and the
+     * journal directory, so the old cycle's end-of-cycle marker and the new file's directory entry are on disk
+     * before anything in the new cycle is acknowledged. ASYNC: does nothing.
      *
      * @throws JournalWriteException on I/O failure.
      */

@@ -15,6 +15,8 @@ public final class JournalCorruptedException extends RuntimeException
     private final transient Path file;
     /** The position the bad record should have started at. */
     private final long position;
+    /** What is wrong, without the file and position. */
+    private final String reason;
 
     /**
      * @param reason   what is wrong with the record.
@@ -26,6 +28,15 @@ public final class JournalCorruptedException extends RuntimeException
         super("journal corrupted at position " + position + " in file " + file + ": " + reason);
         this.file = file;
         this.position = position;
+        this.reason = reason;
+    }
+
+    /**
+     * @return what is wrong with the record, without the file and position.
+     */
+    public String reason()
+    {
+        return reason;
     }
 
     /**

@@ -61,7 +61,19 @@ public final class JournalVerifier
         }
         try (SingleChronicleQueue queue = ChronicleQueues.openForReading(directory))
         {
-            return walk(directory, queue, dropped, true);
+            final List<CycleEnds.Unterminated> unterminated;
+            try
+            {
+                unterminated = CycleEnds.find(queue, dropped);
+            }
+            catch (final JournalCorruptedException ex)
+            {
+                final VerifyReport.BadRecord bad = new VerifyReport.BadRecord(-1, ex.file(), ex.position(), -1,
+                    ex.reason());
+                return new VerifyReport(directory, true, 0, 0, 0, 0, 0, ChronicleQueues.cycleFiles(directory),
+                    List.of(), List.of(), List.of(), bad, -1, 0);
+            }
+            return walk(directory, queue, dropped, true, unterminated);
         }
     }
 
@@ -75,6 +87,21 @@ public final class JournalVerifier
         final DroppedIndexes dropped,
         final boolean full)
     {
+        return walk(directory, queue, dropped, full, List.of());
+    }
+
+    /**
+     * As {@link #walk(Path, SingleChronicleQueue, DroppedIndexes, boolean)}, stepping over the end of cycles that
+     * {@link CycleEnds#find} found without their end-of-cycle marker (when they are not completed, as in the
+     * read-only verify tool).
+     */
+    static VerifyReport walk(
+        final Path directory,
+        final SingleChronicleQueue queue,
+        final DroppedIndexes dropped,
+        final boolean full,
+        final List<CycleEnds.Unterminated> unterminated)
+    {
         final long start = System.nanoTime();
         final List<Path> cycleFiles = ChronicleQueues.cycleFiles(directory);
         final List<Long> droppedList = new ArrayList<>();
@@ -85,14 +112,14 @@ public final class JournalVerifier
         if (queue == null || cycleFiles.isEmpty())
         {
             return new VerifyReport(directory, full, 0, 0, 0, 0, 0, cycleFiles, List.copyOf(droppedList), List.of(),
-                null, -1, System.nanoTime() - start);
+                List.of(), null, -1, System.nanoTime() - start);
         }
         try (ExcerptTailer tailer = queue.createTailer())
         {
             Walk walk;
             if (full)
             {
-                walk = new Walk(queue, dropped);
+                walk = new Walk(queue, dropped, unterminated);
                 walk.run(tailer, FROM_START);
             }
             else
@@ -101,7 +128,7 @@ public final class JournalVerifier
                 while (true)
                 {
                     final long from = indexOfLast(queue, tailer, window);
-                    walk = new Walk(queue, dropped);
+                    walk = new Walk(queue, dropped, unterminated);
                     walk.run(tailer, from);
                     if (from == FROM_START || walk.commits > 0)
                     {
@@ -111,7 +138,8 @@ public final class JournalVerifier
                 }
             }
             return new VerifyReport(directory, full, walk.commits, walk.events, walk.firstPosition, walk.lastPosition,
-                walk.bytes, cycleFiles, List.copyOf(droppedList), List.copyOf(walk.pending), walk.corruption,
+                walk.bytes, cycleFiles, List.copyOf(droppedList), List.copyOf(walk.pending),
+                unterminated.stream().map(CycleEnds.Unterminated::file).toList(), walk.corruption,
                 walk.lastValidIndex, System.nanoTime() - start);
         }
     }
@@ -151,6 +179,7 @@ public final class JournalVerifier
     {
         private final SingleChronicleQueue queue;
         private final DroppedIndexes dropped;
+        private final List<CycleEnds.Unterminated> unterminated;
         private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
         private final CommitDecoder decoder = new CommitDecoder();
         private final List<VerifyReport.BadRecord> pending = new ArrayList<>();
@@ -167,10 +196,31 @@ public final class JournalVerifier
         private int lastHeaderCycle;
         private Path lastHeaderFile;
 
-        Walk(final SingleChronicleQueue queue, final DroppedIndexes dropped)
+        Walk(final SingleChronicleQueue queue, final DroppedIndexes dropped,
+            final List<CycleEnds.Unterminated> unterminated)
         {
             this.queue = queue;
             this.dropped = dropped;
+            this.unterminated = unterminated;
+        }
+
+        /**
+         * Moves the tailer from the end of a cycle that lacks its end-of-cycle marker to the next cycle.
+         *
+         * @return true if it moved.
+         */
+        private boolean stepOverUnterminated(final ExcerptTailer tailer, final long at)
+        {
+            final int cycle = queue.rollCycle().toCycle(at);
+            for (final CycleEnds.Unterminated u : unterminated)
+            {
+                if (u.cycle() == cycle)
+                {
+                    final Long next = cycles(queue).higher((long)cycle);
+                    return next != null && tailer.moveToIndex(queue.rollCycle().toIndex(next.intValue(), 0));
+                }
+            }
+            return false;
         }
 
         void run(final ExcerptTailer tailer, final long from)
@@ -191,6 +241,10 @@ public final class JournalVerifier
                 {
                     if (!dc.isPresent())
                     {
+                        if (!unterminated.isEmpty() && stepOverUnterminated(tailer, before))
+                        {
+                            continue;
+                        }
                         break;
                     }
                     final long index = dc.index();
@@ -255,7 +309,9 @@ public final class JournalVerifier
                 corruption = new VerifyReport.BadRecord(lastSeenIndex + 1, lastHeaderFile, lastPosition + 1, -1,
                     "Chronicle's index lists records up to index 0x" + Long.toHexString(indexed) +
                     " but reading stops after 0x" + Long.toHexString(lastSeenIndex) +
-                    ": a record header is zeroed (lost write or media damage, not a crash)");
+                    ": the header word of the record after it reads as zero, so the records Chronicle lists after it " +
+                    "cannot be read (a write that never reached the disk, such as an unsynced page at a power loss, " +
+                    "or damage to the file)");
                 return;
             }
             if (lastHeaderPosition < 0)
@@ -273,8 +329,9 @@ public final class JournalVerifier
                 if (written > lastHeaderPosition)
                 {
                     corruption = new VerifyReport.BadRecord(lastSeenIndex + 1, lastHeaderFile, lastPosition + 1, -1,
-                        "Chronicle wrote a record at offset " + written + " but its header is zeroed, so it cannot be " +
-                        "read (lost write or media damage, not a crash)");
+                        "Chronicle's write position says a record was written at offset " + written + " but the header " +
+                        "word before it reads as zero, so it cannot be read (a write that never reached the disk, such " +
+                        "as an unsynced page at a power loss, or damage to the file)");
                 }
             }
             finally

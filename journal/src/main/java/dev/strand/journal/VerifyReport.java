@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * @param cycleFiles               the Chronicle cycle files in the directory, oldest first.
  * @param previouslyDroppedIndexes Chronicle indexes listed in the dropped-excerpt side file (skipped).
  * @param tornTail                 bad records with no valid record after them: a torn tail, dropped on open.
+ * @param unterminatedCycles       cycle files that lack their end-of-cycle marker but are otherwise whole, as a
+ *                                 crash or power loss right after a roll leaves them; open completes the marker.
  * @param corruption               the first bad record that has a valid record after it (or breaks position
  *                                 continuity), or null: mid-log corruption, open refuses to start.
  * @param lastValidIndex           Chronicle index of the last valid record (-1 if none).
@@ -33,6 +35,7 @@ public record VerifyReport(
     List<Path> cycleFiles,
     List<Long> previouslyDroppedIndexes,
     List<BadRecord> tornTail,
+    List<Path> unterminatedCycles,
     BadRecord corruption,
     long lastValidIndex,
     long durationNanos)
@@ -100,6 +103,12 @@ public record VerifyReport(
             {
                 sb.append("                 ").append(bad).append('\n');
             }
+        }
+        for (final Path file : unterminatedCycles)
+        {
+            sb.append("unterminated     ").append(file.getFileName())
+                .append(": no end-of-cycle marker, but its records end cleanly and the next cycle continues them " +
+                    "(a crash or power loss right after a roll); the next open completes the marker\n");
         }
         if (corruption != null)
         {

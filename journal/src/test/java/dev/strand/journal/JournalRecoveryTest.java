@@ -171,7 +171,7 @@ class JournalRecoveryTest
         assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).build()))
             .isInstanceOf(JournalCorruptedException.class)
             .hasMessageContaining("position " + zeroed)
-            .hasMessageContaining("zeroed")
+            .hasMessageContaining("reads as zero")
             .satisfies(ex -> assertThat(((JournalCorruptedException)ex).file()).isEqualTo(file));
         assertThatThrownBy(() -> Journal.open(Fixtures.config(dir).verifyOnOpen(false).build()))
             .isInstanceOf(JournalCorruptedException.class)
