@@ -121,13 +121,14 @@ final class CycleFiles
 
     /**
      * The start of the Chronicle excerpt (its 4-byte header) holding a single-event ledger commit whose commandId
-     * starts at {@code commandIdAt}: commit header 16, event header 36, then u16-length strings aggregate type,
-     * aggregate id, event type, and the commandId's own length (journal/README.md).
+     * starts at {@code commandIdAt}: commit header 16, event header 36, the command fingerprint 8 (format 2: on the
+     * first event of every command the server builds), then u16-length strings aggregate type, aggregate id, event
+     * type, and the commandId's own length (journal/README.md).
      */
     static long excerptStart(final Hit commandIdHit, final String aggregateType, final String aggregateId, final String eventType)
     {
         final int strings = 2 + utf8(aggregateType) + 2 + utf8(aggregateId) + 2 + utf8(eventType) + 2;
-        final long excerpt = commandIdHit.offset() - strings - 36 - 16 - 4;
+        final long excerpt = commandIdHit.offset() - strings - 8 - 36 - 16 - 4;
         final int header = readInt(commandIdHit.file(), excerpt);
         final int length = header & 0x3FFFFFFF;
         if (header == 0 || (header & 0xC0000000) != 0 || excerpt + 4 + length <= commandIdHit.offset())

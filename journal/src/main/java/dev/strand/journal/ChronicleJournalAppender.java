@@ -86,6 +86,7 @@ final class ChronicleJournalAppender implements JournalAppender
         final String commandId,
         final String correlationId,
         final String causationId,
+        final long commandFingerprint,
         final DirectBuffer payload,
         final int offset,
         final int length)
@@ -100,7 +101,7 @@ final class ChronicleJournalAppender implements JournalAppender
             throw new IllegalStateException("position " + position + " is not the next position " + expected);
         }
         encoder.add(position, aggregateType, aggregateId, version, eventType, schemaVersion, timestampMicros, commandId,
-            correlationId, causationId, payload, offset, length);
+            correlationId, causationId, commandFingerprint, payload, offset, length);
     }
 
     /**

@@ -37,7 +37,7 @@ final class CommitDecoder
                 Integer.toHexString(computed) + ')';
         }
         final int version = buffer.getByte(VERSION_OFFSET) & 0xFF;
-        if (version != FORMAT_VERSION)
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1)
         {
             return "unknown record format version " + version;
         }
@@ -61,9 +61,18 @@ final class CommitDecoder
                 return "event " + i + " has position " + position + ", expected " + (first + i);
             }
             final int payloadLength = buffer.getInt(p + EVENT_PAYLOAD_LENGTH_OFFSET, LE);
-            final boolean causationIsCommand =
-                (buffer.getShort(p + EVENT_FLAGS_OFFSET, LE) & FLAG_CAUSATION_IS_COMMAND) != 0;
+            final int flags = buffer.getShort(p + EVENT_FLAGS_OFFSET, LE);
+            final boolean causationIsCommand = (flags & FLAG_CAUSATION_IS_COMMAND) != 0;
             p += EVENT_HEADER_LENGTH;
+            if ((flags & FLAG_FINGERPRINT) != 0)
+            {
+                if (version == FORMAT_VERSION_1 || p + FINGERPRINT_LENGTH > end)
+                {
+                    return "event " + i + " command fingerprint is not allowed in version " + version +
+                        " or overruns the record";
+                }
+                p += FINGERPRINT_LENGTH;
+            }
             final int strings = causationIsCommand ? 5 : 6;
             for (int s = 0; s < strings; s++)
             {
@@ -111,9 +120,9 @@ final class CommitDecoder
     static int skip(final DirectBuffer buffer, final int offset)
     {
         final int payloadLength = buffer.getInt(offset + EVENT_PAYLOAD_LENGTH_OFFSET, LE);
-        final boolean causationIsCommand =
-            (buffer.getShort(offset + EVENT_FLAGS_OFFSET, LE) & FLAG_CAUSATION_IS_COMMAND) != 0;
-        int p = offset + EVENT_HEADER_LENGTH;
+        final int flags = buffer.getShort(offset + EVENT_FLAGS_OFFSET, LE);
+        final boolean causationIsCommand = (flags & FLAG_CAUSATION_IS_COMMAND) != 0;
+        int p = offset + EVENT_HEADER_LENGTH + ((flags & FLAG_FINGERPRINT) != 0 ? FINGERPRINT_LENGTH : 0);
         final int strings = causationIsCommand ? 5 : 6;
         for (int s = 0; s < strings; s++)
         {
@@ -136,9 +145,15 @@ final class CommitDecoder
         final long version = buffer.getLong(offset + EVENT_VERSION_OFFSET, LE);
         final int schema = buffer.getInt(offset + EVENT_SCHEMA_OFFSET, LE);
         final int payloadLength = buffer.getInt(offset + EVENT_PAYLOAD_LENGTH_OFFSET, LE);
-        final boolean causationIsCommand =
-            (buffer.getShort(offset + EVENT_FLAGS_OFFSET, LE) & FLAG_CAUSATION_IS_COMMAND) != 0;
+        final int flags = buffer.getShort(offset + EVENT_FLAGS_OFFSET, LE);
+        final boolean causationIsCommand = (flags & FLAG_CAUSATION_IS_COMMAND) != 0;
         int p = offset + EVENT_HEADER_LENGTH;
+        long fingerprint = 0;
+        if ((flags & FLAG_FINGERPRINT) != 0)
+        {
+            fingerprint = buffer.getLong(p, LE);
+            p += FINGERPRINT_LENGTH;
+        }
 
         int len = buffer.getShort(p, LE) & 0xFFFF;
         final String aggregateType = len == NULL_STRING ? null : typeCache.get(buffer, p + 2, len);
@@ -173,7 +188,7 @@ final class CommitDecoder
         }
 
         into.set(position, version, timestamp, schema, aggregateType, aggregateId, eventType, commandId, correlationId,
-            causationId, buffer, p, payloadLength, commitFirst, commitLast);
+            causationId, fingerprint, buffer, p, payloadLength, commitFirst, commitLast);
         return p + payloadLength;
     }
 }

@@ -53,6 +53,7 @@ final class CommitEncoder
         final String commandId,
         final String correlationId,
         final String causationId,
+        final long commandFingerprint,
         final DirectBuffer payload,
         final int offset,
         final int length)
@@ -73,9 +74,17 @@ final class CommitEncoder
             buffer.putLong(start + EVENT_VERSION_OFFSET, version, LE);
             buffer.putInt(start + EVENT_SCHEMA_OFFSET, schemaVersion, LE);
             buffer.putInt(start + EVENT_PAYLOAD_LENGTH_OFFSET, length, LE);
-            buffer.putShort(start + EVENT_FLAGS_OFFSET, (short)(causationIsCommand ? FLAG_CAUSATION_IS_COMMAND : 0), LE);
+            final int flags = (causationIsCommand ? FLAG_CAUSATION_IS_COMMAND : 0) |
+                (commandFingerprint != 0 ? FLAG_FINGERPRINT : 0);
+            buffer.putShort(start + EVENT_FLAGS_OFFSET, (short)flags, LE);
             buffer.putShort(start + EVENT_FLAGS_OFFSET + 2, (short)0, LE);
             int p = start + EVENT_HEADER_LENGTH;
+            if (commandFingerprint != 0)
+            {
+                buffer.checkLimit(p + FINGERPRINT_LENGTH);
+                buffer.putLong(p, commandFingerprint, LE);
+                p += FINGERPRINT_LENGTH;
+            }
             p = putString(p, aggregateType, "aggregateType");
             p = putString(p, aggregateId, "aggregateId");
             p = putString(p, eventType, "eventType");

@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * commit header (16 bytes)
- *   0  u8   format version (1)
+ *   0  u8   format version (2; version 1, without command fingerprints, is still read)
  *   1  u8   commit flags (0, reserved)
  *   2  u16  reserved (0)
  *   4  i32  event count (&gt;= 1)
@@ -21,8 +21,11 @@ import java.util.zip.CRC32C;
  *  16  i64  aggregate version
  *  24  i32  schema version
  *  28  i32  payload length
- *  32  u16  event flags (bit 0: causation id equals command id and is not stored)
+ *  32  u16  event flags (bit 0: causation id equals command id and is not stored;
+ *                        bit 1: a command fingerprint follows the fixed header, version 2)
  *  34  u16  reserved (0)
+ * then, with flag bit 1, i64 command fingerprint (a hash of the command's type, aggregate, expected version and
+ *   data, kept on the first event of each command so a reused command id can be told from a repeat)
  * then strings, each u16 UTF-8 byte length (0xFFFF = null) + bytes:
  *   aggregate type, aggregate id, event type, command id, correlation id, causation id (absent if flag bit 0)
  * then the payload bytes
@@ -32,7 +35,9 @@ import java.util.zip.CRC32C;
  */
 final class CommitFormat
 {
-    static final byte FORMAT_VERSION = 1;
+    static final byte FORMAT_VERSION = 2;
+    /** The first format: no command fingerprints; read as written. */
+    static final byte FORMAT_VERSION_1 = 1;
 
     static final int VERSION_OFFSET = 0;
     static final int COMMIT_FLAGS_OFFSET = 1;
@@ -49,6 +54,8 @@ final class CommitFormat
     static final int EVENT_HEADER_LENGTH = 36;
 
     static final int FLAG_CAUSATION_IS_COMMAND = 1;
+    static final int FLAG_FINGERPRINT = 2;
+    static final int FINGERPRINT_LENGTH = 8;
 
     static final int NULL_STRING = 0xFFFF;
     static final int MAX_STRING_BYTES = 0xFFFE;

@@ -20,6 +20,7 @@ public final class EventRecord
     private String aggregateId;
     private String eventType;
     private String commandId;
+    private long commandFingerprint;
     private String correlationId;
     private String causationId;
     private DirectBuffer payload = EMPTY;
@@ -93,6 +94,15 @@ public final class EventRecord
     }
 
     /**
+     * @return the command's fingerprint on the first event of a command written with one, else 0 (other events, and
+     * journals of format version 1).
+     */
+    public long commandFingerprint()
+    {
+        return commandFingerprint;
+    }
+
+    /**
      * @return the correlation id, or null.
      */
     public String correlationId()
@@ -157,7 +167,7 @@ public final class EventRecord
         final byte[] bytes = new byte[payloadLength];
         payload.getBytes(payloadOffset, bytes);
         copy.set(position, version, timestampMicros, schemaVersion, aggregateType, aggregateId, eventType, commandId,
-            correlationId, causationId, new UnsafeBuffer(bytes), 0, payloadLength, commitFirstPosition, commitLastPosition);
+            correlationId, causationId, commandFingerprint, new UnsafeBuffer(bytes), 0, payloadLength, commitFirstPosition, commitLastPosition);
         return copy;
     }
 
@@ -172,6 +182,7 @@ public final class EventRecord
         final String commandId,
         final String correlationId,
         final String causationId,
+        final long commandFingerprint,
         final DirectBuffer payload,
         final int payloadOffset,
         final int payloadLength,
@@ -188,6 +199,7 @@ public final class EventRecord
         this.commandId = commandId;
         this.correlationId = correlationId;
         this.causationId = causationId;
+        this.commandFingerprint = commandFingerprint;
         this.payload = payload;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;

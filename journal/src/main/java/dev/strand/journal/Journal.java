@@ -110,7 +110,7 @@ public final class Journal implements AutoCloseable
      * @param config the settings.
      * @return the open journal.
      * @throws JournalCorruptedException for mid-log corruption, naming the cycle file and the position.
-     * @throws IllegalStateException     if another journal holds the directory's lock.
+     * @throws JournalLockedException    if another journal (in this or another process) holds the directory's lock.
      * @throws UncheckedIOException      if the directory cannot be prepared.
      */
     public static Journal open(final JournalConfig config)
@@ -448,7 +448,7 @@ public final class Journal implements AutoCloseable
         {
             Files.createDirectories(directory);
             final FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
             final FileLock lock;
             try
             {
@@ -457,18 +457,39 @@ public final class Journal implements AutoCloseable
             catch (final OverlappingFileLockException ex)
             {
                 channel.close();
-                throw new IllegalStateException("journal " + directory + " is already open in this process", ex);
+                throw new JournalLockedException(directory, ProcessHandle.current().pid(), true);
             }
             if (lock == null)
             {
+                final long holder = holderPid(channel);
                 channel.close();
-                throw new IllegalStateException("journal " + directory + " is locked by another process");
+                throw new JournalLockedException(directory, holder, false);
             }
+            final byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap(pid), 0);
             return channel;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot lock journal " + directory, ex);
+        }
+    }
+
+    /** The pid the lock's holder wrote into the lock file, or -1. */
+    private static long holderPid(final FileChannel channel)
+    {
+        try
+        {
+            final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(32);
+            channel.read(bytes, 0);
+            final String text = new String(bytes.array(), 0, bytes.position(),
+                java.nio.charset.StandardCharsets.US_ASCII).trim();
+            return text.isEmpty() ? -1 : Long.parseLong(text);
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            return -1;
         }
     }
 

@@ -42,6 +42,30 @@ public interface JournalAppender
      * @throws IllegalStateException    if no commit is begun or the position is not the next one.
      * @throws IllegalArgumentException if a string is too long or the payload range is outside the buffer.
      */
+    default void add(
+        long position,
+        String aggregateType,
+        String aggregateId,
+        long version,
+        String eventType,
+        int schemaVersion,
+        long timestampMicros,
+        String commandId,
+        String correlationId,
+        String causationId,
+        DirectBuffer payload,
+        int offset,
+        int length)
+    {
+        add(position, aggregateType, aggregateId, version, eventType, schemaVersion, timestampMicros, commandId,
+            correlationId, causationId, 0, payload, offset, length);
+    }
+
+    /**
+     * As {@link #add(long, String, String, long, String, int, long, String, String, String, DirectBuffer, int, int)},
+     * with the command's fingerprint (0 for none), kept on the first event of each command: the engine tells a
+     * repeat of a command from a different command that reuses its id by it.
+     */
     void add(
         long position,
         String aggregateType,
@@ -53,6 +77,7 @@ public interface JournalAppender
         String commandId,
         String correlationId,
         String causationId,
+        long commandFingerprint,
         DirectBuffer payload,
         int offset,
         int length);

@@ -191,7 +191,7 @@ class JournalRecoveryTest
                 channel.read(word, h);
                 final int header = word.getInt(0);
                 final int length = header & 0x3FFFFFFF;
-                if ((header & 0xC0000000) == 0 && length > 0 && h + 4 + length > inside && word.get(4) == 1)
+                if ((header & 0xC0000000) == 0 && length > 0 && h + 4 + length > inside && word.get(4) == CommitFormat.FORMAT_VERSION)
                 {
                     return h;
                 }

@@ -19,7 +19,12 @@ public final class Command
     private final String correlationId;
     private final Object payload;
     private final long timestampMicros;
+    private final long fingerprint;
 
+    /**
+     * A command without a fingerprint: a reuse of its id for a different command cannot be detected (the engine then
+     * answers a repeat of the id with the original result, as before fingerprints existed).
+     */
     public Command(
         final String commandId,
         final CommandType<?, ?> type,
@@ -29,6 +34,23 @@ public final class Command
         final Object payload,
         final long timestampMicros)
     {
+        this(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros, 0);
+    }
+
+    /**
+     * @param fingerprint a hash of what the command asks (type, aggregate, expected version, data), never 0 when
+     *                    known; {@link Engine#newCommand} computes it.
+     */
+    public Command(
+        final String commandId,
+        final CommandType<?, ?> type,
+        final String aggregateId,
+        final long expectedVersion,
+        final String correlationId,
+        final Object payload,
+        final long timestampMicros,
+        final long fingerprint)
+    {
         this.commandId = commandId;
         this.type = type;
         this.aggregateId = aggregateId;
@@ -36,6 +58,7 @@ public final class Command
         this.correlationId = correlationId;
         this.payload = payload;
         this.timestampMicros = timestampMicros;
+        this.fingerprint = fingerprint;
     }
 
     public String commandId()
@@ -71,6 +94,15 @@ public final class Command
     public long timestampMicros()
     {
         return timestampMicros;
+    }
+
+    /**
+     * @return a hash of what the command asks (type, aggregate, expected version and data as decoded), or 0 when
+     * unknown; two commands with the same id and different fingerprints are different commands.
+     */
+    public long fingerprint()
+    {
+        return fingerprint;
     }
 
     @Override

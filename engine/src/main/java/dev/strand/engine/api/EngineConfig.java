@@ -27,6 +27,8 @@ public final class EngineConfig
     public static final int DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
     /** Free-space floor under the data directory; below it writes halt. */
     public static final long DEFAULT_MIN_FREE_BYTES = 256L * 1024 * 1024;
+    /** -1: the default heap floor, 10% of the maximum heap and at least 16 MiB. */
+    public static final long DEFAULT_HEAP_FLOOR_BYTES = -1;
     /** Chronicle roll cycle name. */
     public static final String DEFAULT_ROLL_CYCLE = "FAST_DAILY";
     /** Disruptor wait strategy of the engine threads, chosen by measurement on 2 cores (see docs/architecture.md). */
@@ -44,6 +46,7 @@ public final class EngineConfig
     private final boolean snapshotOnShutdown;
     private final int idempotencyWindow;
     private final long minFreeBytes;
+    private final long heapFloorBytes;
     private final String rollCycle;
     private final boolean preallocate;
     private final boolean verifyOnOpen;
@@ -63,6 +66,8 @@ public final class EngineConfig
         snapshotOnShutdown = b.snapshotOnShutdown;
         idempotencyWindow = b.idempotencyWindow;
         minFreeBytes = b.minFreeBytes;
+        heapFloorBytes = b.heapFloorBytes < 0 ?
+            Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 10) : b.heapFloorBytes;
         rollCycle = b.rollCycle;
         preallocate = b.preallocate;
         verifyOnOpen = b.verifyOnOpen;
@@ -168,6 +173,15 @@ public final class EngineConfig
         return minFreeBytes;
     }
 
+    /**
+     * @return the heap headroom floor: below it commands that add aggregates are refused with CAPACITY_EXHAUSTED
+     * (0 turns the check off).
+     */
+    public long heapFloorBytes()
+    {
+        return heapFloorBytes;
+    }
+
     public String rollCycle()
     {
         return rollCycle;
@@ -212,6 +226,7 @@ public final class EngineConfig
         private boolean snapshotOnShutdown = true;
         private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
         private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
+        private long heapFloorBytes = DEFAULT_HEAP_FLOOR_BYTES;
         private String rollCycle = DEFAULT_ROLL_CYCLE;
         private boolean preallocate = true;
         private boolean verifyOnOpen = true;
@@ -275,6 +290,12 @@ public final class EngineConfig
         public Builder idempotencyWindow(final int value)
         {
             idempotencyWindow = value;
+            return this;
+        }
+
+        public Builder heapFloorBytes(final long value)
+        {
+            heapFloorBytes = value;
             return this;
         }
 

@@ -53,4 +53,22 @@ public interface EngineMetrics
     long lastSnapshotDurationMicros();
 
     long lastSnapshotPosition();
+
+    /** Heap headroom (maximum heap minus what the last collection left in use), in bytes. */
+    default long heapHeadroomBytes()
+    {
+        return -1;
+    }
+
+    /** The heap headroom floor below which commands that add aggregates are refused, in bytes; 0 when off. */
+    default long heapFloorBytes()
+    {
+        return 0;
+    }
+
+    /** Commands refused with CAPACITY_EXHAUSTED since start. */
+    default long commandsCapacityRefused()
+    {
+        return 0;
+    }
 }

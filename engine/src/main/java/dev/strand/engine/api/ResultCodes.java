@@ -14,6 +14,10 @@ public final class ResultCodes
     public static final String HALTED = "HALTED";
     public static final String ABORTED = "ABORTED";
     public static final String COMMAND_HANDLER_FAILED = "COMMAND_HANDLER_FAILED";
+    /** A command id that was accepted for one command arrived with a different command (422). */
+    public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
+    /** The state would outgrow the heap's headroom floor: commands that add to it are refused for now (503). */
+    public static final String CAPACITY_EXHAUSTED = "CAPACITY_EXHAUSTED";
 
     private ResultCodes()
     {

@@ -3,14 +3,13 @@ package dev.strand.engine.core;
 import dev.strand.engine.api.BatchCallback;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandCallback;
-import dev.strand.engine.api.CommandResult;
 
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A preallocated ring slot: one command, one batch, or a control task that must run on the logic thread. The
- * publisher fills the input fields, the logic stage the outputs, the completion stage reads both and clears.
+ * A preallocated ring slot: one command, one batch, or a task that must run on the logic thread. The publisher fills
+ * the input fields; the driver sets the outcomes, answers and clears.
  */
 final class CommandSlot
 {
@@ -30,9 +29,12 @@ final class CommandSlot
 
     Consumer<EngineState> control;
 
-    CommandResult result;
-    CommandResult[] results;
-    int failedIndex;
+    /** The single command's outcome. */
+    Outcome outcome;
+    /** A batch's outcomes, one per command. */
+    Outcome[] outcomes;
+    /** For an atomic batch that was rolled back, the failing command's index, else -1. */
+    int failedIndex = -1;
 
     void clear()
     {
@@ -42,8 +44,8 @@ final class CommandSlot
         batch = null;
         batchCallback = null;
         control = null;
-        result = null;
-        results = null;
+        outcome = null;
+        outcomes = null;
         failedIndex = -1;
     }
 }

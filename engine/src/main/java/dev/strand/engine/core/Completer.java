@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Answers a slot once the journal holds its events (after the commit in async durability, after the group commit's
+ * Answers a slot from its outcomes once the journal holds its events (after the commit in async durability, after the group commit's
  * flush in sync durability): resolves idempotent replays from the journal, records metrics and calls back. Runs on
  * the logic thread: a separate completion thread measured worse on 2 cores (a Disruptor consumer that depends on
  * another stage spins while waiting for it, whatever the wait strategy's blocking, and took a core). Callbacks must
@@ -43,16 +43,17 @@ final class Completer
             final long latency = System.nanoTime() - slot.ingressNanos;
             if (slot.kind == CommandSlot.SINGLE)
             {
-                final CommandResult result = resolve(slot.result);
+                final CommandResult result = answer(slot.command.commandId(), slot.outcome);
                 count(result, latency);
                 slot.callback.onComplete(result);
             }
             else if (slot.kind == CommandSlot.BATCH)
             {
-                final CommandResult[] results = slot.results;
-                for (int i = 0; i < results.length; i++)
+                final Outcome[] outcomes = slot.outcomes;
+                final CommandResult[] results = new CommandResult[outcomes.length];
+                for (int i = 0; i < outcomes.length; i++)
                 {
-                    results[i] = resolve(results[i]);
+                    results[i] = answer(slot.batch.get(i).commandId(), outcomes[i]);
                     count(results[i], latency);
                 }
                 slot.batchCallback.onComplete(new BatchResult(slot.atomic, List.of(results), slot.failedIndex));
@@ -60,6 +61,7 @@ final class Completer
         }
         catch (final Throwable t)
         {
+            dev.strand.engine.api.OutOfMemoryPolicy.exitIfOutOfMemory(t);
             LOG.error("completion of ring slot {} failed; the caller was not answered", sequence, t);
         }
         finally
@@ -96,26 +98,39 @@ final class Completer
         }
     }
 
-    /** A replay marker carries the first position of the original events: read them back from the journal. */
-    private CommandResult resolve(final CommandResult result)
+    /** The answer for an outcome; a replay's original events are read back from the journal. */
+    private CommandResult answer(final String commandId, final Outcome outcome)
     {
-        if (result == null || !result.replayed() || result.events() != null)
+        if (outcome instanceof Outcome.Accepted a)
         {
-            return result;
+            return new CommandResult(commandId, null, false, a.position(), a.events());
         }
-        final List<RecordedEvent> events = new ArrayList<>(2);
-        if (reader.seek(result.position()))
+        if (outcome instanceof Outcome.Rejected r)
         {
-            while (reader.next(record) && result.commandId().equals(record.commandId()))
+            return CommandResult.rejected(commandId, r.rejection());
+        }
+        if (outcome instanceof Outcome.Replayed r)
+        {
+            return replayed(commandId, r.firstPosition());
+        }
+        throw new IllegalStateException("a staged outcome left the core: " + outcome);
+    }
+
+    private CommandResult replayed(final String commandId, final long firstPosition)
+    {
+        final List<RecordedEvent> events = new ArrayList<>(2);
+        if (reader.seek(firstPosition))
+        {
+            while (reader.next(record) && commandId.equals(record.commandId()))
             {
                 events.add(codec.toRecorded(record));
             }
         }
-        final long last = events.isEmpty() ? result.position() : events.get(events.size() - 1).position();
-        return new CommandResult(result.commandId(), null, true, last, List.copyOf(events));
+        final long last = events.isEmpty() ? firstPosition : events.get(events.size() - 1).position();
+        return new CommandResult(commandId, null, true, last, List.copyOf(events));
     }
 
-    /** The command id of the journaled event at {@code position}, or null when it cannot be read. */
+    /** The command id of the journaled event at {@code position}, or null when it cannot be read (logic thread). */
     String commandIdAt(final long position)
     {
         return reader.seek(position) && reader.next(record) && record.position() == position ? record.commandId() : null;

@@ -16,7 +16,9 @@ import java.util.Map;
  */
 final class EngineState
 {
-    static final int SNAPSHOT_BODY_VERSION = 2;
+    /** Version 3 keeps each remembered command's fingerprint; version 2 bodies (without) are still read. */
+    static final int SNAPSHOT_BODY_VERSION = 3;
+    private static final int SNAPSHOT_BODY_VERSION_2 = 2;
 
     private final ModuleRegistry registry;
     private final Map<String, AggregateEntry> aggregates;
@@ -80,9 +82,9 @@ final class EngineState
         position = entry.lastPosition();
     }
 
-    void remember(final String commandId, final long firstPosition)
+    void remember(final String commandId, final long firstPosition, final long fingerprint)
     {
-        window.remember(IdempotencyWindow.hash(commandId), firstPosition);
+        window.remember(IdempotencyWindow.hash(commandId), firstPosition, fingerprint);
     }
 
     /**
@@ -123,7 +125,7 @@ final class EngineState
         aggregates.put(record.aggregateId(), new AggregateEntry(module, record.version(), record.position(), after));
         if (record.commandId() != null)
         {
-            window.remember(IdempotencyWindow.hash(record.commandId()), record.position());
+            window.remember(IdempotencyWindow.hash(record.commandId()), record.position(), record.commandFingerprint());
         }
         position = record.position();
         return event;
@@ -180,10 +182,11 @@ final class EngineState
             out.write(bytes);
         }
         out.writeInt(window.size());
-        window.forEach((hash, first) ->
+        window.forEach((hash, first, fingerprint) ->
         {
             out.writeLong(hash);
             out.writeLong(first);
+            out.writeLong(fingerprint);
         });
     }
 
@@ -199,7 +202,7 @@ final class EngineState
         window.clear();
         position = 0;
         final int bodyVersion = in.readInt();
-        if (bodyVersion != SNAPSHOT_BODY_VERSION)
+        if (bodyVersion != SNAPSHOT_BODY_VERSION && bodyVersion != SNAPSHOT_BODY_VERSION_2)
         {
             throw new IOException("unknown snapshot body version " + bodyVersion + " (this build reads " + SNAPSHOT_BODY_VERSION + ")");
         }
@@ -236,7 +239,9 @@ final class EngineState
         final int windowSize = in.readInt();
         for (int i = 0; i < windowSize; i++)
         {
-            window.remember(in.readLong(), in.readLong());
+            final long hash = in.readLong();
+            final long first = in.readLong();
+            window.remember(hash, first, bodyVersion == SNAPSHOT_BODY_VERSION_2 ? 0 : in.readLong());
         }
         position = bodyPosition;
     }

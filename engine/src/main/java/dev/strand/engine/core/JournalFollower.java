@@ -80,6 +80,7 @@ abstract class JournalFollower implements Runnable
         }
         catch (final Throwable t)
         {
+            dev.strand.engine.api.OutOfMemoryPolicy.exitIfOutOfMemory(t);
             failure = t;
             LOG.error("{} stopped: {}", name, t.toString(), t);
             onFailure(t);

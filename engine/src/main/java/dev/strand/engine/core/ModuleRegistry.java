@@ -68,6 +68,12 @@ public final class ModuleRegistry
         return commandTypes.get(name);
     }
 
+    /** @return the registered command type names, sorted. */
+    public java.util.List<String> commandTypeNames()
+    {
+        return commandTypes.keySet().stream().sorted().toList();
+    }
+
     public EventType<?, ?> eventType(final String name)
     {
         return eventTypes.get(name);

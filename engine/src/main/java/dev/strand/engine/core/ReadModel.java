@@ -125,6 +125,12 @@ final class ReadModel extends JournalFollower
         return entry == null ? null : new AggregateView(aggregateId, entry.module(), entry.version(), entry.lastPosition(), entry.state());
     }
 
+    /** Any thread: whether the read model knows the aggregate (it may trail the writer by a few events). */
+    boolean contains(final String aggregateId)
+    {
+        return aggregates.find(aggregateId) != null;
+    }
+
     /** The positions of an aggregate's events (index = version - 1), or null. */
     LongIndex positions(final String aggregateId)
     {

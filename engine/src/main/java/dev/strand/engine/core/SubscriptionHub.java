@@ -125,6 +125,7 @@ final class SubscriptionHub implements Runnable
         }
         catch (final Throwable t)
         {
+            dev.strand.engine.api.OutOfMemoryPolicy.exitIfOutOfMemory(t);
             LOG.error("subscription hub stopped", t);
         }
         finally

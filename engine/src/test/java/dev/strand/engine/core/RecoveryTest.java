@@ -255,7 +255,7 @@ class RecoveryTest
         try (Engine engine = EngineFixture.start(dir))
         {
             assertThatThrownBy(() -> EngineFixture.start(dir))
-                .hasMessageContaining("in use by another process");
+                .hasMessageContaining("is in use by another Strand server");
         }
     }
 }

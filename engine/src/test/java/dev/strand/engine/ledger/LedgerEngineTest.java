@@ -231,6 +231,59 @@ class LedgerEngineTest
     }
 
     @Test
+    void shouldRefuseACommandIdReusedForADifferentCommandAcrossRestarts()
+    {
+        run(engine, "OpenAccount", "a");
+        run(engine, "OpenAccount", "b");
+        final CommandResult first = run(engine,
+            command(engine, "same-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 7L)));
+        assertThat(first.accepted()).isTrue();
+        final long position = engine.journalPosition();
+
+        for (final Command different : List.of(
+            command(engine, "same-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 999L)),
+            command(engine, "same-1", "Deposit", "b", Command.ANY_VERSION, data("amount", 7L)),
+            command(engine, "same-1", "Withdraw", "a", Command.ANY_VERSION, data("amount", 7L)),
+            command(engine, "same-1", "Deposit", "a", 2, data("amount", 7L))))
+        {
+            final CommandResult reused = run(engine, different);
+            assertThat(reused.accepted()).as(different.toString()).isFalse();
+            assertThat(reused.rejection().code()).isEqualTo(ResultCodes.IDEMPOTENCY_KEY_REUSED);
+            assertThat(reused.rejection().kind()).isEqualTo(RejectionKind.BUSINESS);
+        }
+        assertThat(engine.journalPosition()).as("nothing journaled for a reused id").isEqualTo(position);
+        assertThat(run(engine, command(engine, "same-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 7L)))
+            .replayed()).as("an identical repeat is still a replay").isTrue();
+
+        engine.close();
+        engine = dev.strand.engine.EngineFixture.start(dir);
+        assertThat(run(engine, command(engine, "same-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 999L)))
+            .rejection().code()).as("after a restart (replayed from the journal)").isEqualTo(ResultCodes.IDEMPOTENCY_KEY_REUSED);
+        assertThat(engine.takeSnapshot().join().position()).isEqualTo(position);
+        engine.close();
+        engine = dev.strand.engine.EngineFixture.start(dir);
+        assertThat(run(engine, command(engine, "same-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 999L)))
+            .rejection().code()).as("after a restart from a snapshot").isEqualTo(ResultCodes.IDEMPOTENCY_KEY_REUSED);
+        final CommandResult repeat = run(engine,
+            command(engine, "same-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 7L)));
+        assertThat(repeat.replayed()).isTrue();
+        assertThat(repeat.position()).isEqualTo(first.position());
+    }
+
+    @Test
+    void shouldRefuseACommandIdReusedInsideAnAtomicBatch()
+    {
+        run(engine, "OpenAccount", "a");
+        final BatchResult batch = runBatch(engine, List.of(
+            command(engine, "x-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 1L)),
+            command(engine, "x-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 1L)),
+            command(engine, "x-1", "Deposit", "a", Command.ANY_VERSION, data("amount", 2L))), true);
+        assertThat(batch.failedIndex()).isEqualTo(2);
+        assertThat(batch.results().get(2).rejection().code()).isEqualTo(ResultCodes.IDEMPOTENCY_KEY_REUSED);
+        assertThat(batch.results().get(0).rejection().code()).isEqualTo(ResultCodes.ABORTED);
+    }
+
+    @Test
     void shouldEvaluateARejectedCommandIdAgain()
     {
         run(engine, "OpenAccount", "a");

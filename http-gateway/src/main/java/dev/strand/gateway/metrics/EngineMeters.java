@@ -28,6 +28,7 @@ public final class EngineMeters
         commands(registry, m, "halted", EngineMetrics::commandsHalted);
         commands(registry, m, "replayed", EngineMetrics::commandsReplayed);
         commands(registry, m, "failed", EngineMetrics::commandsFailed);
+        commands(registry, m, "capacity_exhausted", EngineMetrics::commandsCapacityRefused);
 
         FunctionCounter.builder("strand.snapshots", m, EngineMetrics::snapshotsTaken)
             .description("Snapshots written since start")
@@ -41,6 +42,10 @@ public final class EngineMeters
         Gauge.builder("strand.journal.min.free.bytes", engine, e -> e.config().minFreeBytes())
             .description("Free-space floor: below it writes halt with 503 HALTED until space returns")
             .register(registry);
+        gauge(registry, "strand.heap.headroom.bytes", "Maximum heap minus what the last collection left in use", m,
+            EngineMetrics::heapHeadroomBytes);
+        gauge(registry, "strand.heap.floor.bytes", "Heap headroom floor: below it commands that add aggregates get " +
+            "503 CAPACITY_EXHAUSTED", m, EngineMetrics::heapFloorBytes);
         gauge(registry, "strand.read.model.position", "Last position the read model applied", m, EngineMetrics::readModelPosition);
         gauge(registry, "strand.read.model.lag.events", "Journaled events the read model has not applied yet", m,
             x -> Math.max(0, x.journalPosition() - x.readModelPosition()));
