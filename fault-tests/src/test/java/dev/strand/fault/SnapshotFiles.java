@@ -43,6 +43,40 @@ final class SnapshotFiles
         return ByteBuffer.wrap(read(snapshot)).getLong(12);
     }
 
+    /**
+     * Null when the container checks out the way the server checks it (magic, format version 1, length, BEGIN and
+     * END markers, CRC32C of the body), else what is wrong.
+     */
+    static String damage(final Path snapshot)
+    {
+        final byte[] bytes = read(snapshot);
+        if (bytes.length < HEADER + 8)
+        {
+            return "only " + bytes.length + " bytes";
+        }
+        final ByteBuffer b = ByteBuffer.wrap(bytes);
+        if (!"STRNDSNP".equals(new String(bytes, 0, 8, StandardCharsets.US_ASCII)) || b.getInt(8) != 1)
+        {
+            return "bad magic or format version";
+        }
+        final long length = b.getLong(28);
+        if (length < 0 || HEADER + length + 8 != bytes.length)
+        {
+            return "body length " + length + " does not fit a file of " + bytes.length + " bytes";
+        }
+        if (b.getInt(36) != 0x424F4459 || b.getInt(HEADER + (int)length) != 0x454E442E)
+        {
+            return "markers missing";
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes, HEADER, (int)length);
+        if (b.getInt(HEADER + (int)length + 4) != (int)crc.getValue())
+        {
+            return "CRC32C mismatch";
+        }
+        return null;
+    }
+
     static byte[] read(final Path file)
     {
         try
