@@ -47,7 +47,8 @@ final class ChronicleJournalAppender implements JournalAppender
         final Preallocator preallocator,
         final FreeSpaceMonitor freeSpace,
         final long minFreeBytes,
-        final boolean sync)
+        final boolean sync,
+        final int lastCycle)
     {
         this.journal = journal;
         this.appender = appender;
@@ -56,6 +57,14 @@ final class ChronicleJournalAppender implements JournalAppender
         this.minFreeBytes = minFreeBytes;
         this.sync = sync;
         this.directory = journal.directory();
+        // The cycle the previous run ended in: the first commit after open may land in a newer one, and that roll
+        // must make the old cycle's end-of-cycle marker durable like any other.
+        final List<Path> files = ChronicleQueues.cycleFiles(directory);
+        if (!files.isEmpty())
+        {
+            cycleFile = files.get(files.size() - 1);
+            cycle = lastCycle;
+        }
     }
 
     /**

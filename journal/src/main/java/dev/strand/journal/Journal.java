@@ -95,7 +95,7 @@ public final class Journal implements AutoCloseable
         final ExcerptAppender chronicleAppender = queue.createAppender();
         chronicleAppender.singleThreadedCheckDisabled(true);
         appender = new ChronicleJournalAppender(this, chronicleAppender, preallocator, freeSpace,
-            config.minFreeBytes(), config.durability() == Durability.SYNC);
+            config.minFreeBytes(), config.durability() == Durability.SYNC, queue.lastCycle());
         if (preallocatorThread != null)
         {
             preallocatorThread.start();

@@ -148,6 +148,13 @@ class RollSignatureTest
             assertThat(journal.rollSyncs()).isZero();
             assertReadsBack(journal, 29);
         }
+        try (Journal journal = Journal.open(builder().durability(Durability.SYNC).build()))
+        {
+            time.advanceMillis(1000);
+            Fixtures.append(journal, 1, 1, PAYLOAD);
+            assertThat(journal.rollSyncs()).as("the first commit after open rolls from the cycle the last run ended in")
+                .isEqualTo(1);
+        }
     }
 
     private JournalConfig config()
