@@ -1,7 +1,8 @@
 package dev.strand.engine.api;
 
 /**
- * Where a subscription's events go. Called on the engine's subscription thread, in position order; must not block.
+ * Where a subscription's events go. Called on the engine's {@code subscriptions} thread, in position order (also
+ * {@link #onClose}); must not block.
  */
 public interface SubscriptionSink
 {
