@@ -8,20 +8,58 @@ import java.util.Map;
  * Reads fields from a parsed JSON object (a {@code Map} of String, Number, Boolean, Map, List or null values,
  * as Jackson and Vert.x's {@code JsonObject.getMap()} produce). Strict: a wrong JSON type, a fraction or a number
  * beyond a signed 64-bit long is an {@link InvalidFieldException} naming the field.
+ *
+ * <p>It remembers which of the map's keys a decoder asked for, so that after decoding the caller can refuse a field
+ * the decoder never read ({@link #firstUnreadField()}): a misspelt field must not be dropped silently. One reader
+ * per decode; sharing one between threads only blurs that record, never the values read.
  */
 public final class MapFieldReader implements FieldReader
 {
     private final Map<String, ?> fields;
+    /** The map's keys in iteration order (document order for parsed JSON), and which of them were read. */
+    private final String[] keys;
+    private final boolean[] read;
 
     public MapFieldReader(final Map<String, ?> fields)
     {
         this.fields = fields == null ? Map.of() : fields;
+        this.keys = this.fields.keySet().toArray(new String[0]);
+        this.read = new boolean[keys.length];
+    }
+
+    /**
+     * The first key of the map (in its iteration order) that no read method asked for since this reader was made,
+     * or null when every key was read. A decoder that accepts a field reads it, even when it ignores its value.
+     */
+    public String firstUnreadField()
+    {
+        for (int i = 0; i < keys.length; i++)
+        {
+            if (!read[i])
+            {
+                return keys[i];
+            }
+        }
+        return null;
+    }
+
+    private Object value(final String name)
+    {
+        for (int i = 0; i < keys.length; i++)
+        {
+            if (keys[i].equals(name))
+            {
+                read[i] = true;
+                return fields.get(name);
+            }
+        }
+        return null;
     }
 
     @Override
     public long readLong(final String name)
     {
-        final Object value = fields.get(name);
+        final Object value = value(name);
         if (value == null)
         {
             throw new InvalidFieldException(name, "field '" + name + "' is required");
@@ -32,14 +70,14 @@ public final class MapFieldReader implements FieldReader
     @Override
     public long readLong(final String name, final long absent)
     {
-        final Object value = fields.get(name);
+        final Object value = value(name);
         return value == null ? absent : toLong(name, value);
     }
 
     @Override
     public String readString(final String name)
     {
-        final Object value = fields.get(name);
+        final Object value = value(name);
         if (value == null)
         {
             throw new InvalidFieldException(name, "field '" + name + "' is required");
@@ -50,14 +88,14 @@ public final class MapFieldReader implements FieldReader
     @Override
     public String readString(final String name, final String absent)
     {
-        final Object value = fields.get(name);
+        final Object value = value(name);
         return value == null ? absent : toStringValue(name, value);
     }
 
     @Override
     public boolean readBoolean(final String name, final boolean absent)
     {
-        final Object value = fields.get(name);
+        final Object value = value(name);
         if (value == null)
         {
             return absent;
