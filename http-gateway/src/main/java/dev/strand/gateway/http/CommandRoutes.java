@@ -2,6 +2,9 @@ package dev.strand.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.strand.engine.api.BatchResult;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandResult;
@@ -29,7 +32,10 @@ import java.util.List;
 final class CommandRoutes
 {
     static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    private static final List<String> BATCH_FIELDS = List.of("atomic", "commands");
     private static final JsonFactory JSON = new JsonFactory();
+    /** Longest parser message quoted in a syntax error (Jackson's quote the offending token, which may be long). */
+    private static final int MAX_SYNTAX_REASON = 200;
     /**
      * Request bodies are parsed strictly: RFC 8259 JSON only (no comments, which Vert.x's own parser allows) and no
      * duplicate keys (last-wins would let {"type":"Withdraw","type":"Deposit"} mean one thing here and another to
@@ -91,6 +97,13 @@ final class CommandRoutes
                 throw new ProblemException(Problem.malformed("a batch must be a JSON object {\"atomic\": bool, \"commands\": [...]}"));
             }
             body = object;
+            for (final String name : body.fieldNames())
+            {
+                if (!BATCH_FIELDS.contains(name))
+                {
+                    throw new ProblemException(JsonCodec.unknownField(name, "a batch has only atomic and commands"));
+                }
+            }
             atomic = atomic(body.getValue("atomic"));
             items = commands(body.getValue("commands"));
         }
@@ -242,20 +255,56 @@ final class CommandRoutes
         return item instanceof JsonObject o && o.getValue("commandId") instanceof String s ? s : null;
     }
 
-    /** The body as a JSON value. */
+    /** The body as a JSON value; a syntax error says where (line and column, both from 1) and what. */
     static Object decode(final Buffer body)
     {
         if (body == null || body.length() == 0)
         {
             throw new ProblemException(Problem.malformed("the body is empty; expected a JSON object"));
         }
+        JsonParser parser = null;
         try
         {
-            return io.vertx.core.json.jackson.JacksonCodec.fromParser(STRICT.createParser(body.getBytes()), Object.class);
+            parser = STRICT.createParser(body.getBytes());
+            return io.vertx.core.json.jackson.JacksonCodec.fromParser(parser, Object.class);
         }
-        catch (final DecodeException | IOException ex)
+        catch (final DecodeException ex)
+        {
+            if (ex.getCause() instanceof JsonProcessingException syntax)
+            {
+                throw new ProblemException(Problem.malformed(syntaxError(syntax.getOriginalMessage(), syntax.getLocation())));
+            }
+            // the one DecodeException without a parser cause: a second value after the first
+            throw new ProblemException(Problem.malformed(syntaxError(
+                "unexpected content after the JSON value", parser == null ? null : parser.currentTokenLocation())));
+        }
+        catch (final IOException ex)
         {
             throw new ProblemException(Problem.malformed("the body is not valid JSON"));
         }
+    }
+
+    static String syntaxError(final String what, final JsonLocation where)
+    {
+        final StringBuilder detail = new StringBuilder("the body is not valid JSON");
+        if (where != null && where.getLineNr() > 0)
+        {
+            detail.append(" at line ").append(where.getLineNr()).append(", column ").append(where.getColumnNr());
+        }
+        if (what != null && !what.isBlank())
+        {
+            String reason = what.strip();
+            final int newline = reason.indexOf('\n');
+            if (newline >= 0)
+            {
+                reason = reason.substring(0, newline);
+            }
+            if (reason.length() > MAX_SYNTAX_REASON)
+            {
+                reason = reason.substring(0, MAX_SYNTAX_REASON) + "...";
+            }
+            detail.append(": ").append(reason);
+        }
+        return detail.toString();
     }
 }

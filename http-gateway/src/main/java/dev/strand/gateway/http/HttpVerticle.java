@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase
     private HttpServer server;
     private ConnectionGuard guard;
     private long sweepTimer = -1;
+    private AllowedMethods allowed;
 
     public HttpVerticle(final GatewayServices services, final int port)
     {
@@ -115,10 +116,11 @@ public final class HttpVerticle extends VerticleBase
         router.post("/admin/snapshots").handler(adminRole).handler(admin::takeSnapshot);
         router.get("/admin/snapshots").handler(adminRole).handler(admin::listSnapshots);
 
-        router.route().failureHandler(HttpVerticle::failure);
+        allowed = AllowedMethods.of(router.getRoutes());
+        router.route().failureHandler(this::failure);
         for (final int status : new int[] {400, 404, 405, 406, 413, 415, 500, 501, 503})
         {
-            router.errorHandler(status, HttpVerticle::failure);
+            router.errorHandler(status, this::failure);
         }
         return router;
     }
@@ -183,7 +185,7 @@ public final class HttpVerticle extends VerticleBase
     }
 
     /** Every failure and unmatched route ends here: a problem body, never a stack trace. */
-    private static void failure(final RoutingContext ctx)
+    private void failure(final RoutingContext ctx)
     {
         final int status = ctx.statusCode();
         final Throwable cause = ctx.failure();
@@ -198,8 +200,10 @@ public final class HttpVerticle extends VerticleBase
             {
                 case 400 -> Problem.malformed("the request could not be read");
                 case 404 -> Problem.of(404, Problem.NOT_FOUND, "no such resource: " + ctx.request().method() + " " + ctx.request().path());
-                case 405 -> Problem.of(405, Problem.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.request().path());
-                case 413 -> Problem.of(413, Problem.PAYLOAD_TOO_LARGE, "the body is larger than the limit");
+                case 405 -> Problem.of(405, Problem.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " +
+                    ctx.request().path() + "; allowed: " + allowed.allow(ctx.request().path()));
+                case 413 -> Problem.of(413, Problem.PAYLOAD_TOO_LARGE, "the body is larger than the limit of " +
+                    services.config().bodyLimit() + " bytes (--body-limit)");
                 case 415 -> Problem.of(415, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
                 case 503 -> Problem.of(503, Problem.REQUEST_TIMEOUT,
                     "the request was not answered in time; a command's outcome is unknown: retry it with the same commandId");
@@ -213,6 +217,10 @@ public final class HttpVerticle extends VerticleBase
         if (problem.status() == 413)
         {
             ctx.response().putHeader("Connection", "close");
+        }
+        if (problem.status() == 405)
+        {
+            ctx.response().putHeader("Allow", allowed.allow(ctx.request().path()));
         }
         Responses.problem(ctx, problem);
     }

@@ -4,6 +4,8 @@ import dev.strand.engine.api.AggregateView;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.InvalidCommandException;
+import dev.strand.engine.api.Rejection;
+import dev.strand.engine.api.ResultCodes;
 import dev.strand.engine.api.SnapshotSummary;
 import dev.strand.engine.spi.AggregateIds;
 import dev.strand.engine.spi.InvalidFieldException;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,17 +34,30 @@ public final class JsonCodec
     {
     }
 
+    /** The fields of a command envelope; any other is UNKNOWN_FIELD. */
+    static final List<String> ENVELOPE_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion", "correlationId", "data");
+    /** Longest field name quoted back in a problem; a longer one is cut (a hostile body may carry a 1 MB key). */
+    private static final int MAX_QUOTED_NAME = 128;
+
     /**
      * Validates the envelope and builds the command through the engine (which resolves the type and decodes
-     * {@code data}).
+     * {@code data}). Strict: a field the envelope does not have, or one in {@code data} that the command type's
+     * decoder did not read, is UNKNOWN_FIELD, so a misspelt field never switches a check off silently.
      *
-     * @throws ProblemException 400 MALFORMED_REQUEST, UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
+     * @throws ProblemException 400 MALFORMED_REQUEST, UNKNOWN_FIELD, UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
      */
     static Command toCommand(final Engine engine, final Object body)
     {
         if (!(body instanceof JsonObject envelope))
         {
             throw new ProblemException(Problem.malformed("a command must be a JSON object"));
+        }
+        for (final String name : envelope.fieldNames())
+        {
+            if (!ENVELOPE_FIELDS.contains(name))
+            {
+                throw new ProblemException(unknownField(name, "a command has only " + String.join(", ", ENVELOPE_FIELDS)));
+            }
         }
         final String type = requiredString(envelope, "type");
         final String aggregateId = requiredString(envelope, "aggregateId");
@@ -53,19 +69,46 @@ public final class JsonCodec
         final String commandId = optionalId(envelope, "commandId");
         final String correlationId = optionalId(envelope, "correlationId");
         final long expectedVersion = expectedVersion(envelope.getValue("expectedVersion"));
-        final Map<String, Object> data = data(envelope.getValue("data"));
+        final MapFieldReader data = new MapFieldReader(data(envelope.getValue("data")));
+        final Command command;
         try
         {
-            return engine.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, new MapFieldReader(data));
+            command = engine.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data);
         }
         catch (final InvalidCommandException ex)
         {
-            throw new ProblemException(Problem.of(ex.rejection(), -1));
+            throw new ProblemException(problemOf(engine, ex.rejection()));
         }
         catch (final InvalidFieldException ex)
         {
             throw new ProblemException(Problem.invalidField(ex.field(), ex.getMessage()));
         }
+        final String unread = data.firstUnreadField();
+        if (unread != null)
+        {
+            throw new ProblemException(unknownField("data." + unread, type + " does not take this field in its data"));
+        }
+        return command;
+    }
+
+    /** 400 UNKNOWN_FIELD naming {@code field} (cut when absurdly long), with why in the detail. */
+    static Problem unknownField(final String field, final String why)
+    {
+        final String name = field.length() > MAX_QUOTED_NAME ? field.substring(0, MAX_QUOTED_NAME) + "..." : field;
+        return new Problem(400, Problem.UNKNOWN_FIELD, "unknown field '" + name + "': " + why, name, -1, -1, 0);
+    }
+
+    /** The engine's refusal of an envelope; an unknown command type also lists the types there are. */
+    private static Problem problemOf(final Engine engine, final Rejection rejection)
+    {
+        final Problem problem = Problem.of(rejection, -1);
+        if (!ResultCodes.UNKNOWN_COMMAND_TYPE.equals(rejection.code()))
+        {
+            return problem;
+        }
+        return new Problem(problem.status(), problem.code(),
+            rejection.detail() + "; registered command types: " + String.join(", ", engine.commandTypes()),
+            problem.field(), problem.currentVersion(), problem.index(), problem.retryAfterSeconds());
     }
 
     private static String requiredString(final JsonObject envelope, final String name)

@@ -34,15 +34,8 @@ final class OpsRoutes
             : status.haltReason() != null ? "the engine is " + status.state() + ": " + status.haltReason()
             : "the engine is " + status.state();
         final Problem problem = Problem.of(503, Problem.NOT_READY, why);
-        final JsonObject body = problem.toJson()
-            .put("state", services.isDraining() ? "DRAINING" : status.state().name());
-        if (!ctx.response().ended())
-        {
-            ctx.response().setStatusCode(503)
-                .putHeader("Content-Type", Problem.CONTENT_TYPE)
-                .putHeader("Retry-After", Integer.toString(Problem.RETRY_AFTER_SECONDS))
-                .end(body.toBuffer());
-        }
+        Responses.problem(ctx.response(), problem,
+            problem.toJson().put("state", services.isDraining() ? "DRAINING" : status.state().name()));
     }
 
     void metrics(final RoutingContext ctx)

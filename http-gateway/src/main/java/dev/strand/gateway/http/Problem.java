@@ -17,6 +17,7 @@ public record Problem(int status, String code, String detail, String field, long
 
     public static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
     public static final String INVALID_FIELD = "INVALID_FIELD";
+    public static final String UNKNOWN_FIELD = "UNKNOWN_FIELD";
     public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
     public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";

@@ -5,10 +5,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Writes JSON and problem+json answers; ignores a response that has already ended (a timeout answered first). */
+/**
+ * Writes JSON and problem+json answers, each body ending with a newline (so {@code curl} output and logs stay one
+ * answer a line); ignores a response that has already ended (a timeout answered first).
+ */
 final class Responses
 {
     static final String JSON = "application/json";
+    private static final byte[] NEWLINE = {'\n'};
 
     private Responses()
     {
@@ -26,15 +30,22 @@ final class Responses
         {
             return;
         }
-        response.setStatusCode(status).putHeader("Content-Type", JSON).end(body);
+        response.setStatusCode(status).putHeader("Content-Type", JSON);
+        endWithNewline(response, body);
     }
 
     static void problem(final RoutingContext ctx, final Problem problem)
     {
-        problem(ctx.response(), problem);
+        problem(ctx.response(), problem, problem.toJson());
     }
 
     static void problem(final HttpServerResponse response, final Problem problem)
+    {
+        problem(response, problem, problem.toJson());
+    }
+
+    /** A problem answer whose body carries members beyond the problem's own ({@code body} is its JSON plus those). */
+    static void problem(final HttpServerResponse response, final Problem problem, final JsonObject body)
     {
         if (response.ended() || response.closed() || response.headWritten())
         {
@@ -49,6 +60,14 @@ final class Responses
         {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"strand\"");
         }
-        response.end(problem.toJson().toBuffer());
+        endWithNewline(response, body.toBuffer());
+    }
+
+    /** The body, then the newline, in two writes: no copy of a large body. */
+    private static void endWithNewline(final HttpServerResponse response, final Buffer body)
+    {
+        response.putHeader("Content-Length", Integer.toString(body.length() + NEWLINE.length));
+        response.write(body);
+        response.end(Buffer.buffer(NEWLINE));
     }
 }
