@@ -206,6 +206,18 @@ class HostileInputIT
         cases.add(new Case("missing type", command("{\"aggregateId\":\"h-1\",\"data\":{}}"), bad, malformed));
         cases.add(new Case("missing aggregateId", command("{\"type\":\"Deposit\",\"data\":{\"amount\":1}}"), bad, malformed));
         cases.add(new Case("unknown type", command("{\"type\":\"Rob\",\"aggregateId\":\"h-1\",\"data\":{}}"), bad, c("UNKNOWN_COMMAND_TYPE")));
+        // unknown fields: a typo must never switch a check off (the misspelt expectedVersion would skip the version check)
+        final Set<String> unknown = c("UNKNOWN_FIELD");
+        cases.add(new Case("misspelt expectedVersion", command("{\"type\":\"Deposit\",\"aggregateId\":\"h-1\",\"expectedVerison\":1,\"data\":{\"amount\":1}}"), bad, unknown));
+        cases.add(new Case("unknown data field", command("{\"type\":\"Deposit\",\"aggregateId\":\"h-1\",\"data\":{\"amount\":1,\"currency\":\"USD\"}}"), bad, unknown));
+        cases.add(new Case("40,000-char unknown field name", command("{\"type\":\"Deposit\",\"aggregateId\":\"h-1\",\"" + "k".repeat(40_000) + "\":1}"), bad, unknown));
+        cases.add(new Case("10,000 unknown data fields", command("{\"type\":\"Deposit\",\"aggregateId\":\"h-1\",\"data\":{\"amount\":1" +
+            manyFields(10_000) + "}}"), bad, unknown));
+        cases.add(new Case("misspelt batch field", RawHttp.request("POST", "/commands/batch",
+            RawHttp.bytes("{\"atomc\":true,\"commands\":[" + deposit("1") + "]}"), JSON, WRITER), bad, unknown));
+        cases.add(new Case("unknown field in a batch item", RawHttp.request("POST", "/commands/batch",
+            RawHttp.bytes("{\"atomic\":true,\"commands\":[" + deposit("1") + ",{\"type\":\"Deposit\",\"aggregateId\":\"h-1\",\"data\":{\"amount\":1},\"causationId\":\"x\"}]}"),
+            JSON, WRITER), bad, unknown));
         for (final String id : List.of("a/b", "../x", "a b", "é", "", "x".repeat(129), "h-1\u0000", "h-1\r\nX-Injected: 1"))
         {
             cases.add(new Case("aggregateId '" + id.substring(0, Math.min(id.length(), 12)).replace("\r\n", "\\r\\n") + "'",
@@ -338,6 +350,16 @@ class HostileInputIT
         cases.add(new Case("atomic batch with one bad command", RawHttp.request("POST", "/commands/batch",
             RawHttp.bytes("{\"atomic\":true,\"commands\":[" + valid + "," + deposit("-1") + "]}"), JSON, WRITER), bad, invalid));
         return cases;
+    }
+
+    private static String manyFields(final int n)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++)
+        {
+            sb.append(",\"f").append(i).append("\":").append(i);
+        }
+        return sb.toString();
     }
 
     private static byte[] chunked(final byte[] body)
