@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Property: whatever envelope and ledger data arrive, the answer is one API.md documents (200, or 400/404/409/422
+ * Property: whatever envelope and ledger data arrive, the answer is one docs/api.md documents (200, or 400/404/409/422
  * with a problem+json body and a documented code), never a 5xx or a stack trace; a refusal journals nothing, an
  * acceptance journals exactly its events at the next positions; and at the end the journal is a consistent ledger
  * whose replay the read side serves. Bodies are generated as JSON text, so numbers beyond a long, wrong types,
@@ -35,7 +35,7 @@ class EnvelopeFuzzIT
     private static final Set<String> CODES = Set.of("MALFORMED_REQUEST", "UNKNOWN_FIELD", "UNKNOWN_COMMAND_TYPE", "INVALID_FIELD",
         "AGGREGATE_NOT_FOUND", "WRONG_EXPECTED_VERSION", "AGGREGATE_EXISTS", "AGGREGATE_TYPE_MISMATCH", "INSUFFICIENT_FUNDS",
         "SAME_ACCOUNT", "CURRENCY_MISMATCH", "ACCOUNT_CLOSED", "BALANCE_NOT_ZERO",
-        // a deposit or transfer that would overflow a balance: a business refusal API.md's ledger table does not list yet
+        // a deposit or transfer that would overflow a balance: a business refusal docs/api.md's ledger table lists
         "BALANCE_OVERFLOW");
     private static final List<String> ACCOUNTS = List.of("f-0", "f-1", "f-2", "f-3", "f-4");
     private static final AtomicInteger TRIED = new AtomicInteger();

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes real zeros into the current cycle file ahead of the writer, so the writer never pays ext4's
- * first-touch cost for a page of the sparse memory-mapped file (DESIGN.md: P99 4-10 ms without, ~170 µs with).
+ * first-touch cost for a page of the sparse memory-mapped file (measured when the journal was chosen: P99 4-10 ms without, ~170 µs with).
  *
  * <h2>Why it cannot overwrite a record</h2>
  * The two threads share four volatiles and follow a Dekker-style handshake:

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next command of the configured mix and writes its JSON (the API.md envelope). Not thread-safe: owned by
+ * Picks the next command of the configured mix and writes its JSON (the docs/api.md envelope). Not thread-safe: owned by
  * the scheduler thread. Deterministic for a given seed.
  */
 public final class CommandMix

@@ -25,7 +25,7 @@ import java.util.List;
 
 /**
  * The built-in ledger, aggregate type {@code account}: the reference module for users. Amounts are integers in
- * minor units; balances never go below {@code -overdraftLimit}. Rules and codes follow API.md.
+ * minor units; balances never go below {@code -overdraftLimit}. Rules and codes follow docs/api.md.
  */
 public final class LedgerModule extends AggregateModule<Account>
 {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server instance on one event loop; the gateway deploys one per event loop, all on the same port. Builds
- * the routes of API.md, the limits and the failure handling that turns everything into problem+json.
+ * the routes of docs/api.md, the limits and the failure handling that turns everything into problem+json.
  */
 public final class HttpVerticle extends VerticleBase
 {

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON on the wire: the command envelope in; rejected batch entries, states and snapshots out (API.md's shapes).
+ * JSON on the wire: the command envelope in; rejected batch entries, states and snapshots out (docs/api.md's shapes).
  * Events and accepted results are streamed by {@link EventJsonWriter}.
  */
 public final class JsonCodec
