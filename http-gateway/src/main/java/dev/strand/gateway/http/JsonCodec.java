@@ -29,15 +29,14 @@ public final class JsonCodec
 {
     /** Longest commandId and correlationId accepted. */
     public static final int MAX_ID_LENGTH = 128;
-
-    private JsonCodec()
-    {
-    }
-
     /** The fields of a command envelope; any other is UNKNOWN_FIELD. */
     static final List<String> ENVELOPE_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion", "correlationId", "data");
     /** Longest field name quoted back in a problem; a longer one is cut (a hostile body may carry a 1 MB key). */
     private static final int MAX_QUOTED_NAME = 128;
+
+    private JsonCodec()
+    {
+    }
 
     /**
      * Validates the envelope and builds the command through the engine (which resolves the type and decodes
