@@ -31,9 +31,6 @@ public interface Engine extends AutoCloseable
     Command newCommand(
         String commandId, String type, String aggregateId, long expectedVersion, String correlationId, FieldReader data);
 
-    /** The command types the registered modules accept, sorted by name. */
-    List<String> commandTypes();
-
     /** Submits one command; never blocks. A full ring answers OVERLOADED at once, on this thread. */
     void submit(Command command, CommandCallback callback);
 

@@ -190,12 +190,6 @@ public final class StrandEngine implements Engine
     }
 
     @Override
-    public List<String> commandTypes()
-    {
-        return config.modules().stream().flatMap(m -> m.commandTypes().stream()).map(t -> t.name()).sorted().toList();
-    }
-
-    @Override
     public Command newCommand(final String commandId, final String type, final String aggregateId,
         final long expectedVersion, final String correlationId, final FieldReader data)
     {

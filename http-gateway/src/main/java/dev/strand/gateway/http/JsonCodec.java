@@ -4,10 +4,7 @@ import dev.strand.engine.api.AggregateView;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.InvalidCommandException;
-import dev.strand.engine.api.Rejection;
-import dev.strand.engine.api.ResultCodes;
 import dev.strand.engine.api.SnapshotSummary;
-import dev.strand.engine.spi.AggregateIds;
 import dev.strand.engine.spi.InvalidFieldException;
 import dev.strand.engine.spi.MapFieldReader;
 import dev.strand.engine.spi.MapFieldWriter;
@@ -27,8 +24,6 @@ import java.util.Map;
  */
 public final class JsonCodec
 {
-    /** Longest commandId and correlationId accepted. */
-    public static final int MAX_ID_LENGTH = 128;
     /** The fields of a command envelope; any other is UNKNOWN_FIELD. */
     static final List<String> ENVELOPE_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion", "correlationId", "data");
     /** Longest field name quoted back in a problem; a longer one is cut (a hostile body may carry a 1 MB key). */
@@ -39,8 +34,8 @@ public final class JsonCodec
     }
 
     /**
-     * Validates the envelope and builds the command through the engine (which resolves the type and decodes
-     * {@code data}). Strict: a field the envelope does not have, or one in {@code data} that the command type's
+     * Reads the envelope's JSON (its fields and their JSON types) and builds the command through the engine, which
+     * resolves the type, checks the envelope's rules ({@code Envelope}) and decodes {@code data}. Strict: a field the envelope does not have, or one in {@code data} that the command type's
      * decoder did not read, is UNKNOWN_FIELD, so a misspelt field never switches a check off silently.
      *
      * @throws ProblemException 400 MALFORMED_REQUEST, UNKNOWN_FIELD, UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
@@ -60,11 +55,6 @@ public final class JsonCodec
         }
         final String type = requiredString(envelope, "type");
         final String aggregateId = requiredString(envelope, "aggregateId");
-        if (!AggregateIds.isValid(aggregateId))
-        {
-            throw new ProblemException(Problem.invalidField(
-                "aggregateId", "aggregateId must be 1..128 characters of [A-Za-z0-9._:-]"));
-        }
         final String commandId = optionalId(envelope, "commandId");
         final String correlationId = optionalId(envelope, "correlationId");
         final long expectedVersion = expectedVersion(envelope.getValue("expectedVersion"));
@@ -76,7 +66,7 @@ public final class JsonCodec
         }
         catch (final InvalidCommandException ex)
         {
-            throw new ProblemException(problemOf(engine, ex.rejection()));
+            throw new ProblemException(Problem.of(ex.rejection(), -1));
         }
         catch (final InvalidFieldException ex)
         {
@@ -95,19 +85,6 @@ public final class JsonCodec
     {
         final String name = field.length() > MAX_QUOTED_NAME ? field.substring(0, MAX_QUOTED_NAME) + "..." : field;
         return new Problem(400, Problem.UNKNOWN_FIELD, "unknown field '" + name + "': " + why, name, -1, -1, 0);
-    }
-
-    /** The engine's refusal of an envelope; an unknown command type also lists the types there are. */
-    private static Problem problemOf(final Engine engine, final Rejection rejection)
-    {
-        final Problem problem = Problem.of(rejection, -1);
-        if (!ResultCodes.UNKNOWN_COMMAND_TYPE.equals(rejection.code()))
-        {
-            return problem;
-        }
-        return new Problem(problem.status(), problem.code(),
-            rejection.detail() + "; registered command types: " + String.join(", ", engine.commandTypes()),
-            problem.field(), problem.currentVersion(), problem.index(), problem.retryAfterSeconds());
     }
 
     private static String requiredString(final JsonObject envelope, final String name)
@@ -135,10 +112,6 @@ public final class JsonCodec
         {
             throw new ProblemException(Problem.malformed("field '" + name + "' must be a string"));
         }
-        if (s.isEmpty() || s.length() > MAX_ID_LENGTH)
-        {
-            throw new ProblemException(Problem.invalidField(name, name + " must be 1..128 characters"));
-        }
         return s;
     }
 
@@ -148,25 +121,15 @@ public final class JsonCodec
         {
             return Command.ANY_VERSION;
         }
-        final long version;
         if (value instanceof Integer || value instanceof Long)
         {
-            version = ((Number)value).longValue();
+            return ((Number)value).longValue();
         }
-        else if (value instanceof BigInteger)
+        if (value instanceof BigInteger)
         {
             throw new ProblemException(Problem.invalidField("expectedVersion", "expectedVersion is beyond a signed 64-bit integer"));
         }
-        else
-        {
-            throw new ProblemException(Problem.malformed("field 'expectedVersion' must be an integer"));
-        }
-        if (version < Command.NO_AGGREGATE)
-        {
-            throw new ProblemException(Problem.invalidField(
-                "expectedVersion", "expectedVersion must be -1 (must not exist yet) or a version >= 0"));
-        }
-        return version;
+        throw new ProblemException(Problem.malformed("field 'expectedVersion' must be an integer"));
     }
 
     @SuppressWarnings("unchecked")
