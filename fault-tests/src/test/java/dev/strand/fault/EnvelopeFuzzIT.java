@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
@@ -111,6 +112,7 @@ class EnvelopeFuzzIT
 
     @Test
     @Tag("slow")
+    @Timeout(1800)
     void shouldAnswerTwentyThousandEnvelopesAsDocumented()
     {
         qt().withExamples(20_000).forAll(bodies()).checkAssert(EnvelopeFuzzIT::check);
