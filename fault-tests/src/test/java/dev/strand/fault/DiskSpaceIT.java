@@ -114,8 +114,8 @@ class DiskSpaceIT
                 assertThat(http.get("/aggregates/" + load.accounts.get(0)).statusCode()).isEqualTo(200);
 
                 Files.delete(ballast);
-                Waits.until("readiness back UP once space returned, with no command to wake it", Duration.ofSeconds(10),
-                    () -> http.get("/health/ready").statusCode() == 200);
+                Waits.await("readiness back UP once space returned, with no command to wake it").atMost(Duration.ofSeconds(10))
+                    .until(() -> http.get("/health/ready").statusCode() == 200);
                 assertThat(http.command(Http.deposit(load.accounts.get(1), 7)).statusCode()).isEqualTo(200);
                 new LedgerAudit().full(http).checkAgainst(load).checkReadSide(http, load.accounts);
                 Work.figures("disk space round " + round, accepted + " commands accepted before the floor; then 503 " +
@@ -147,7 +147,8 @@ class DiskSpaceIT
             final LedgerLoad.Writers writers = load.start(http, 4);
             Waits.sleep(300);
             final long filled = fillToTheLastByte(filler);
-            Waits.sleep(1500);
+            Waits.await("the server to halt on the full disk").atMost(Duration.ofSeconds(30))
+                .until(() -> !server.isAlive() || http.get("/health/ready").statusCode() == 503);
             writers.stop();
             assertThat(server.isAlive()).as("the server survived the disk filling up (log:\n%s)", server.log()).isTrue();
             assertThat(free()).isLessThan(MIB);
@@ -156,8 +157,8 @@ class DiskSpaceIT
 
             Files.delete(filler);
             Files.delete(mount.resolve("ballast-2"));
-            Waits.until("ready after the filler was removed", Duration.ofSeconds(10),
-                () -> http.get("/health/ready").statusCode() == 200);
+            Waits.await("ready after the filler was removed").atMost(Duration.ofSeconds(10))
+                .until(() -> http.get("/health/ready").statusCode() == 200);
             load.sendRandom(http, 50, new java.util.Random(1));
             final LedgerAudit audit = new LedgerAudit().full(http);
             load.resendUnknown(http, audit);

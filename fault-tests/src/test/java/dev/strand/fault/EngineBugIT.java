@@ -145,7 +145,8 @@ class EngineBugIT
             assertThat(http.command(Http.open("drift-acc")).statusCode()).isEqualTo(200);
             // the writer's evolve runs first and passes; the read model's run of the same evolve throws
             assertThat(http.command(gadget("Drift", "d-1", new JsonObject())).statusCode()).isEqualTo(200);
-            Waits.until("readiness DOWN", Duration.ofSeconds(10), () -> http.get("/health/ready").statusCode() == 503);
+            Waits.await("readiness DOWN").atMost(Duration.ofSeconds(10))
+                .until(() -> http.get("/health/ready").statusCode() == 503);
             final Http.Response ready = http.get("/health/ready");
             assertThat(ready.isProblem()).isTrue();
             assertThat(ready.json().getString("detail")).contains("read-model");

@@ -1,6 +1,8 @@
 package dev.strand.fault;
 
 import io.vertx.core.json.JsonObject;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -175,18 +177,15 @@ final class LazyFs implements AutoCloseable
             throw new UncheckedIOException(ex);
         }
         LIVE.add(this);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(control.resolve("mounted")) || !mounted())
+        try
         {
-            if (!process.isAlive())
-            {
-                throw new AssertionError("lazyfs exited with " + process.exitValue() + ":\n" + StrandProcess.readText(log));
-            }
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("lazyfs did not mount in 30 s:\n" + StrandProcess.readText(log));
-            }
-            Waits.sleep(10);
+            Waits.await("lazyfs to mount " + mountPoint).atMost(Duration.ofSeconds(30)).failFast(() -> !process.isAlive())
+                .until(() -> Files.exists(control.resolve("mounted")) && mounted());
+        }
+        catch (final ConditionTimeoutException | TerminalFailureException ex)
+        {
+            throw new AssertionError((process.isAlive() ? "lazyfs did not mount in 30 s" : "lazyfs exited with " +
+                process.exitValue()) + ":\n" + StrandProcess.readText(log), ex);
         }
         StrandProcess.readText(log).lines().filter(l -> l.contains("recovery:")).reduce((a, b) -> b).ifPresent(line ->
         {
@@ -228,7 +227,8 @@ final class LazyFs implements AutoCloseable
             final Path tmp = control.resolve(id + ".tmp");
             Files.writeString(tmp, command + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, control.resolve(id + ".cmd"), StandardCopyOption.ATOMIC_MOVE);
-            Waits.until("lazyfs to answer '" + command + "'", Duration.ofSeconds(60), () -> Files.exists(done) || !process.isAlive());
+            Waits.await("lazyfs to answer '" + command + "'").atMost(Duration.ofSeconds(60))
+                .until(() -> Files.exists(done) || !process.isAlive());
             if (!Files.exists(done))
             {
                 throw new AssertionError("lazyfs died before answering '" + command + "'");

@@ -61,8 +61,8 @@ class ManySubscribersIT
                 final BlockingQueue<String> lines = lines(swarm);
                 final String connectedLine = await(lines, "CONNECTED", Duration.ofSeconds(120));
                 assertThat(connectedLine).isEqualTo("CONNECTED " + subscribers + " failed 0");
-                Waits.until("the server to count the subscribers", Duration.ofSeconds(30),
-                    () -> Metrics.parse(http.get("/metrics").body()).value("strand_websocket_subscribers") >= subscribers);
+                Waits.await("the server to count the subscribers").atMost(Duration.ofSeconds(30))
+                    .until(() -> Metrics.parse(http.get("/metrics").body()).value("strand_websocket_subscribers") >= subscribers);
                 final long connectedRss = server.rssKib();
                 final int connectedFds = server.openFds();
                 final long threads = ProcFs.threads(server.pid());
@@ -111,8 +111,8 @@ class ManySubscribersIT
                 swarm.destroyForcibly();
                 swarm.waitFor(30, TimeUnit.SECONDS);
             }
-            Waits.until("the server to drop the closed subscribers", Duration.ofSeconds(30),
-                () -> Metrics.parse(http.get("/metrics").body()).value("strand_websocket_subscribers") == 0);
+            Waits.await("the server to drop the closed subscribers").atMost(Duration.ofSeconds(30))
+                .until(() -> Metrics.parse(http.get("/metrics").body()).value("strand_websocket_subscribers") == 0);
         }
         Work.delete(work);
     }

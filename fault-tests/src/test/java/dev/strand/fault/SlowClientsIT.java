@@ -67,7 +67,8 @@ class SlowClientsIT
                 maxRss = Math.max(maxRss, server.rssKib());
             }
             final long end = http.journalPosition();
-            Waits.until("the healthy subscriber to receive every event", Duration.ofSeconds(60), () -> healthy.last() >= end);
+            Waits.await("the healthy subscriber to receive every event").atMost(Duration.ofSeconds(60))
+                .until(() -> healthy.last() >= end);
             healthy.assertConsecutiveFrom(1);
             final Metrics metrics = Metrics.parse(http.get("/metrics").body());
             final double inFlight = metrics.value("strand_websocket_frames_in_flight");
@@ -159,7 +160,8 @@ class SlowClientsIT
             assertThat(cutHeaders).as("header tricklers cut").isEqualTo(headers.size());
             assertThat(cutBodies).as("body tricklers cut").isEqualTo(bodies.size());
             assertThat(slowest).as("slowest normal request during the attack (ms)").isLessThan(1_000);
-            Waits.until("descriptors back near the baseline", Duration.ofSeconds(10), () -> server.openFds() <= baselineFds + 10);
+            Waits.await("descriptors back near the baseline").atMost(Duration.ofSeconds(10))
+                .until(() -> server.openFds() <= baselineFds + 10);
             final long deposits = http.journalPosition() - before;
             assertThat(new LedgerAudit().full(http).size()).isEqualTo(before + deposits);
             assertThat(server.log()).doesNotContain("has been blocked for");

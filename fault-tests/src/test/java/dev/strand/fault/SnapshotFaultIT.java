@@ -164,7 +164,8 @@ class SnapshotFaultIT
                         // killed under it
                     }
                 });
-                Waits.until("the snapshot's temp file", java.time.Duration.ofSeconds(30), () -> hasTempFile(data) || request.isDone());
+                Waits.await("the snapshot's temp file").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> hasTempFile(data) || request.isDone());
                 Waits.sleep(random.nextInt((int)Math.max(1, durationMs / 2)));
                 server.kill9();
                 request.exceptionally(t -> null);

@@ -1,5 +1,8 @@
 package dev.strand.fault;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -220,47 +223,32 @@ final class StrandProcess implements AutoCloseable
     StrandProcess awaitReady(final Duration timeout)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (port < 0)
+        try
         {
-            final Matcher m = LISTENING.matcher(log());
-            if (m.find())
+            Waits.await("the server to listen").atMost(timeout).failFast(() -> !process.isAlive()).until(() ->
             {
-                port = Integer.parseInt(m.group(1));
-                break;
-            }
-            if (!process.isAlive())
-            {
-                throw new AssertionError("the server exited with " + process.exitValue() + " before listening:\n" + log());
-            }
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("the server did not start in " + timeout + ":\n" + log());
-            }
-            Waits.sleep(20);
-        }
-        final Http http = http();
-        while (true)
-        {
-            try
-            {
-                if (http.get("/health/ready").statusCode() == 200)
+                final Matcher m = LISTENING.matcher(log());
+                if (m.find())
                 {
-                    return this;
+                    port = Integer.parseInt(m.group(1));
                 }
-            }
-            catch (final UncheckedIOException ex)
-            {
-                // not yet
-            }
-            if (!process.isAlive())
-            {
-                throw new AssertionError("the server exited with " + process.exitValue() + ":\n" + log());
-            }
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("the server did not become ready in " + timeout + ":\n" + log());
-            }
-            Waits.sleep(20);
+                return port >= 0;
+            });
+            final Http http = http();
+            Waits.await("the server to be ready").atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
+                .failFast(() -> !process.isAlive()).ignoreException(UncheckedIOException.class)
+                .until(() -> http.get("/health/ready").statusCode() == 200);
+            return this;
+        }
+        catch (final ConditionTimeoutException ex)
+        {
+            throw new AssertionError("the server did not " + (port < 0 ? "start" : "become ready") + " in " + timeout + ":\n" +
+                log(), ex);
+        }
+        catch (final TerminalFailureException ex)
+        {
+            throw new AssertionError("the server exited with " + process.exitValue() + (port < 0 ? " before listening" : "") +
+                ":\n" + log(), ex);
         }
     }
 

@@ -1,26 +1,27 @@
 package dev.strand.fault;
 
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
-/** Waiting on conditions, never on a bare sleep. */
+import java.time.Duration;
+
+/**
+ * Waiting on a condition is Awaitility's ({@link #await}); {@link #sleep} is only for a deliberate pause, such as
+ * load running for a random while before a fault is injected.
+ */
 final class Waits
 {
+    /** Condition checks come this often: kill points aimed at a snapshot's temp file need a short interval. */
+    static final Duration POLL = Duration.ofMillis(20);
+
     private Waits()
     {
     }
 
-    static void until(final String what, final Duration timeout, final BooleanSupplier condition)
+    /** Awaitility polling every {@link #POLL} from the first moment; {@code what} names the condition when it times out. */
+    static ConditionFactory await(final String what)
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            sleep(20);
-        }
+        return Awaitility.await(what).pollDelay(Duration.ZERO).pollInterval(POLL);
     }
 
     static void sleep(final long millis)

@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import org.awaitility.Awaitility;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -146,26 +148,11 @@ public final class TestServer implements AutoCloseable
         }
     }
 
-    /** Polls {@code condition} every 10 ms until it holds, failing after {@code seconds}. */
+    /** Awaitility, polling {@code condition} every 10 ms until it holds, failing after {@code seconds}. */
     public static void waitUntil(final String what, final long seconds, final BooleanSupplier condition)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, ex);
-            }
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(seconds)).pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 
     @Override

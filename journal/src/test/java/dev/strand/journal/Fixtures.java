@@ -1,14 +1,15 @@
 package dev.strand.journal;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.awaitility.Awaitility;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * Shared test helpers: configs, deterministic events, polling with a deadline.
+ * Shared test helpers: configs, deterministic events, waiting on a condition (Awaitility).
  */
 final class Fixtures
 {
@@ -78,18 +79,11 @@ final class Fixtures
         }
     }
 
+    /** Awaitility, polling every millisecond: the pre-allocator test waits for a chunk after each of 150 batches. */
     static void await(final BooleanSupplier condition, final long timeoutMillis, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
+        Awaitility.await(what).atMost(Duration.ofMillis(timeoutMillis)).pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1)).until(condition::getAsBoolean);
     }
 
     static byte[] utf8(final String s)

@@ -8,10 +8,12 @@ import dev.strand.engine.api.EngineMetrics;
 import dev.strand.engine.api.EngineStatus;
 import dev.strand.engine.api.RejectionKind;
 import dev.strand.engine.api.ResultCodes;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static dev.strand.engine.EngineFixture.run;
@@ -72,12 +74,8 @@ class EngineFailureTest
         {
             run(engine, "OpenAccount", "a");
             assertThat(run(engine, "Drift", "d").accepted()).as("the writer's evolve passes").isTrue();
-            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (engine.status().state() != EngineStatus.State.HALTED && System.nanoTime() < deadline)
-            {
-                Thread.sleep(10);
-            }
-            assertThat(engine.status().state()).isEqualTo(EngineStatus.State.HALTED);
+            Awaitility.await("the read model to halt the engine").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10)).until(() -> engine.status().state() == EngineStatus.State.HALTED);
             assertThat(engine.status().haltReason()).contains("read-model");
             assertThat(engine.status().ready()).isFalse();
             assertThat(run(engine, "Deposit", "a", "amount", 1L).rejection().code()).isEqualTo(ResultCodes.HALTED);

@@ -6,11 +6,13 @@ import dev.strand.engine.api.EventFilter;
 import dev.strand.engine.api.RecordedEvent;
 import dev.strand.engine.api.Subscription;
 import dev.strand.engine.api.SubscriptionSink;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -56,17 +58,10 @@ class SubscriptionTest
         }
     }
 
-    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+            .until(condition::getAsBoolean);
     }
 
     private static List<Long> range(final long from, final long to)
