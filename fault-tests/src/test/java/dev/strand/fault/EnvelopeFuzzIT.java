@@ -44,7 +44,9 @@ class EnvelopeFuzzIT
         "AGGREGATE_NOT_FOUND", "WRONG_EXPECTED_VERSION", "AGGREGATE_EXISTS", "AGGREGATE_TYPE_MISMATCH", "INSUFFICIENT_FUNDS",
         "SAME_ACCOUNT", "CURRENCY_MISMATCH", "ACCOUNT_CLOSED", "BALANCE_NOT_ZERO",
         // a deposit or transfer that would overflow a balance: a business refusal docs/api.md's ledger table lists
-        "BALANCE_OVERFLOW");
+        "BALANCE_OVERFLOW",
+        // a commandId seen before with a different command: generated ids repeat (some are one letter long)
+        "IDEMPOTENCY_KEY_REUSED");
     private static final List<String> ACCOUNTS = List.of("f-0", "f-1", "f-2", "f-3", "f-4");
     private static final String ALPHA = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final String ALPHANUMERIC = ALPHA + "0123456789";
