@@ -194,6 +194,7 @@ final class StrandProcess implements AutoCloseable
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
+                ChildLogs.started(logFile);
                 return new StrandProcess(p, logFile, dataDir);
             }
             catch (final IOException ex)

@@ -36,6 +36,8 @@ class KillNineIT
 {
     private static final int ACCOUNTS = 20;
     private static final int KILLS = Integer.getInteger("strand.kills", 5);
+    /** Each child's log (its stderr and its logback lines): printed when the test fails, kept for reading. */
+    private static final Path LOGS = Path.of("target", "test-logs", "kill-nine-it");
 
     @TempDir
     Path dir;
@@ -47,7 +49,9 @@ class KillNineIT
         final Map<String, Long> acknowledged = new HashMap<>();
         for (int kill = 0; kill < KILLS; kill++)
         {
-            final Path log = dir.resolveSibling(dir.getFileName() + "-child-" + kill + ".log");
+            final Path log = LOGS.resolve("child-" + kill + ".log").toAbsolutePath();
+            java.nio.file.Files.createDirectories(LOGS);
+            java.nio.file.Files.deleteIfExists(log);
             final Process child = startChild(log);
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII)))
             {
@@ -72,7 +76,14 @@ class KillNineIT
             {
                 child.destroyForcibly();
             }
-            verify(acknowledged);
+            try
+            {
+                verify(acknowledged);
+            }
+            catch (final AssertionError | Exception ex)
+            {
+                throw new AssertionError("after kill " + kill + ": " + ex.getMessage() + "\nthe child's log:\n" + tail(log), ex);
+            }
         }
     }
 
@@ -101,12 +112,13 @@ class KillNineIT
             }
         }
         cmd.add("-Xmx512m");
+        cmd.add("-Dstrand.test.log=" + log);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(CrashingWriter.class.getName());
         cmd.add(dir.toString());
         cmd.add(Integer.toString(ACCOUNTS));
-        return new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private void verify(final Map<String, Long> acknowledged) throws Exception
