@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * Damages the server's Chronicle cycle files the way crashes and bad disks do, with the server stopped. Cycle files
  * are sparse and pre-sized, so a record is found by searching for a marker the test put in it (a commandId), never
- * from the file size. Also runs the {@code JournalVerify} tool from the jar.
+ * from the file size. Also runs the jar's {@code verify} command.
  */
 final class CycleFiles
 {
@@ -225,13 +225,12 @@ final class CycleFiles
     {
     }
 
-    /** Runs {@code java <Chronicle flags> -cp strand.jar dev.strand.journal.tools.JournalVerify <journalDir>}. */
+    /** Runs {@code java -jar strand.jar verify <journalDir>}, as a user would (no JVM flags). */
     static Verify verify(final Path journalDir)
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(StrandProcess.javaBin());
-        cmd.addAll(StrandProcess.CHRONICLE_FLAGS);
-        cmd.addAll(List.of("-cp", StrandProcess.jar().toString(), "dev.strand.journal.tools.JournalVerify", journalDir.toString()));
+        cmd.addAll(List.of("-jar", StrandProcess.jar().toString(), "verify", journalDir.toString()));
         try
         {
             final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -2,6 +2,7 @@ package dev.strand.fault;
 
 import dev.strand.journal.Journal;
 import dev.strand.journal.JournalConfig;
+import dev.strand.journal.JournalRollCycle;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -214,7 +215,7 @@ class KillNineIT
     /** Creates an empty journal with the given roll cycle; the server adopts it (a stored roll cycle wins). */
     static void seedJournal(final Path journalDir, final String rollCycle)
     {
-        try (Journal journal = Journal.open(JournalConfig.builder(journalDir).rollCycle(rollCycle).preallocate(false)
+        try (Journal journal = Journal.open(JournalConfig.builder(journalDir).rollCycle(JournalRollCycle.valueOf(rollCycle)).preallocate(false)
             .minFreeBytes(0).build()))
         {
             assertThat(journal.rollCycle()).isEqualTo(rollCycle);

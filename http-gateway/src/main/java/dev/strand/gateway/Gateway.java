@@ -6,6 +6,7 @@ import dev.strand.gateway.http.GatewayServices;
 import dev.strand.gateway.http.HttpVerticle;
 import dev.strand.gateway.http.Subscribers;
 import dev.strand.gateway.metrics.EngineMeters;
+import dev.strand.journal.DirectoryNotWritableException;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -86,8 +87,21 @@ public final class Gateway implements AutoCloseable
     {
         final EngineConfig.Builder engineConfig = config.engineConfig();
         engineCustomizer.accept(engineConfig);
+        final EngineConfig built = config.buildEngineConfig(engineConfig);
+        // The port first: a busy port fails the start before the journal is recovered.
+        final PortReservation reservation = PortReservation.bind(config.host(), config.port());
         final long startNanos = System.nanoTime();
-        final Engine engine = Engine.start(engineConfig.build());
+        final Engine engine;
+        try
+        {
+            prepareDataDirectory(built.dataDir());
+            engine = Engine.start(built);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            reservation.close();
+            throw ex;
+        }
         final long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
 
         Vertx vertx = null;
@@ -115,15 +129,24 @@ public final class Gateway implements AutoCloseable
                 new AtomicBoolean(),
                 subscribers);
 
-            final int port = config.port() != 0 ? config.port() : freePort(config.host());
+            final int port = reservation.port();
             final List<String> deployments = new ArrayList<>();
-            deployments.add(await(vertx.deployVerticle(
-                () -> new HttpVerticle(services, port),
-                new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP).setInstances(config.eventLoops()))));
+            reservation.release();
+            try
+            {
+                deployments.add(await(vertx.deployVerticle(
+                    () -> new HttpVerticle(services, port),
+                    new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP).setInstances(config.eventLoops()))));
+            }
+            catch (final RuntimeException ex)
+            {
+                throw bindFailure(ex, config.host(), port);
+            }
             return new Gateway(config, engine, vertx, queryWorkers, services, deployments, port, recoveryMillis);
         }
         catch (final RuntimeException | Error ex)
         {
+            reservation.close();
             if (vertx != null)
             {
                 vertx.close();
@@ -192,17 +215,46 @@ public final class Gateway implements AutoCloseable
         }
     }
 
-    /** Port 0: a free port chosen once, so that every event-loop instance binds the same one. */
-    private static int freePort(final String host)
+    /** Creates the data directory if needed; one that cannot be created or written is refused, naming it. */
+    private static void prepareDataDirectory(final java.nio.file.Path dir)
     {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host)))
+        try
         {
-            return probe.getLocalPort();
+            java.nio.file.Files.createDirectories(dir);
+        }
+        catch (final java.nio.file.AccessDeniedException ex)
+        {
+            throw new DirectoryNotWritableException("data directory", dir, "permission denied");
+        }
+        catch (final java.nio.file.FileAlreadyExistsException ex)
+        {
+            throw new DirectoryNotWritableException("data directory", dir, "a file is in the way: " + ex.getFile());
+        }
+        catch (final java.nio.file.FileSystemException ex)
+        {
+            throw new DirectoryNotWritableException("data directory", dir, ex.getReason() != null ? ex.getReason() : ex.toString());
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("no free port on " + host, ex);
+            throw new UncheckedIOException("cannot create the data directory " + dir, ex);
         }
+        if (!java.nio.file.Files.isWritable(dir))
+        {
+            throw new DirectoryNotWritableException("data directory", dir, "permission denied");
+        }
+    }
+
+    /** A deployment that failed to bind (another process took the port after the reservation) names host:port. */
+    private static RuntimeException bindFailure(final RuntimeException ex, final String host, final int port)
+    {
+        for (Throwable t = ex; t != null; t = t.getCause())
+        {
+            if (t instanceof java.net.BindException)
+            {
+                return new PortInUseException("port " + host + ":" + port + " is in use by another process", true);
+            }
+        }
+        return ex;
     }
 
     private static Buffer openApiDocument()

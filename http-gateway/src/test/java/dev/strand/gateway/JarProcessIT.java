@@ -246,8 +246,139 @@ class JarProcessIT
         }
     }
 
+    /** The exit status and the merged stdout and stderr of one run of the jar that is expected to end by itself. */
+    private record Run(int exit, String output)
+    {
+        List<String> lines()
+        {
+            return output.lines().filter(l -> !l.isBlank()).toList();
+        }
+
+        /** One line, no stack frame, the given status. */
+        Run assertRefused(final int status, final String... lineContains)
+        {
+            assertThat(exit).as(output).isEqualTo(status);
+            assertThat(lines()).as(output).hasSize(1);
+            assertThat(output).doesNotContain("\tat ").doesNotContain("Exception");
+            for (final String part : lineContains)
+            {
+                assertThat(lines().get(0)).contains(part);
+            }
+            return this;
+        }
+    }
+
+    private static Run runJar(final List<String> jvmAndArgs) throws IOException, InterruptedException
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmAndArgs);
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+        return new Run(p.exitValue(), output);
+    }
+
+    private static Run strand(final String... args) throws IOException, InterruptedException
+    {
+        final List<String> cmd = new ArrayList<>(List.of("-jar", jar().toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return runJar(cmd);
+    }
+
+    @Test
+    void shouldAnswerHelpAndVersionForEveryCommand() throws Exception
+    {
+        final Run help = strand("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.output()).contains("serve").contains("verify").contains("dump").contains("hash-key")
+            .contains("--roll-cycle").contains("STRAND_ROLL_CYCLE").contains("Exit status:");
+        for (final String command : new String[] {"serve", "verify", "dump", "hash-key"})
+        {
+            final Run sub = strand(command, "--help");
+            assertThat(sub.exit()).as(sub.output()).isZero();
+            assertThat(sub.output()).contains("Usage: strand " + command);
+        }
+        final Run version = strand("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.output()).startsWith("strand 0.").contains("Java ");
+        final Run hash = strand("hash-key", "abc");
+        assertThat(hash.output().trim()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    @Test
+    void shouldRefuseASecondServerOnTheSameDataDirectoryNamingItAndThePid() throws Exception
+    {
+        final int port = freePort();
+        final Process first = launch(jar(), port, "first.log");
+        try
+        {
+            awaitReady(port, first, dir.resolve("first.log"));
+            strand("--port", String.valueOf(freePort()), "--data-dir", dir.resolve("data").toString())
+                .assertRefused(4, "data directory " + dir.resolve("data"), "is in use by another Strand server",
+                    "pid " + first.pid());
+        }
+        finally
+        {
+            first.destroy();
+            assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        final Run verify = strand("verify", dir.resolve("data").toString());
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        assertThat(verify.output()).contains("status           OK");
+    }
+
+    @Test
+    void shouldRefuseABusyPortBeforeTouchingTheJournal() throws Exception
+    {
+        try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            final Path data = dir.resolve("never-created");
+            strand("--port", String.valueOf(busy.getLocalPort()), "--data-dir", data.toString())
+                .assertRefused(5, "port 127.0.0.1:" + busy.getLocalPort() + " is in use");
+            assertThat(data).as("the port is checked before the data directory and the journal").doesNotExist();
+        }
+    }
+
+    @Test
+    void shouldRefuseADataDirectoryThatCannotBeWritten() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        strand("--port", "0", "--data-dir", file.resolve("data").toString())
+            .assertRefused(6, "data directory " + file.resolve("data"), "is not writable");
+    }
+
+    @Test
+    void shouldRefuseAModuleThatFailsToLoad() throws Exception
+    {
+        final Path broken = dir.resolve("broken-module.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(broken)))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/dev.strand.engine.spi.AggregateModule"));
+            out.write("com.example.MissingModule\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        final List<String> cmd = new ArrayList<>(List.of(System.getProperty("strand.chronicle.flags", "").split(" ")));
+        cmd.removeIf(String::isBlank);
+        cmd.addAll(List.of("-cp", jar().toAbsolutePath() + java.io.File.pathSeparator + broken, "dev.strand.gateway.Main",
+            "--port", "0", "--data-dir", dir.resolve("data").toString()));
+        runJar(cmd).assertRefused(7, "aggregate module failed to load", "com.example.MissingModule");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
     @Test
     void shouldRefuseABadConfigurationWithExitCode2() throws Exception
+    {
+        strand("--roll-cycle", "SOMETIMES", "--data-dir", dir.resolve("never").toString())
+            .assertRefused(2, "--roll-cycle SOMETIMES: must be one of", "FAST_DAILY");
+        strand("--data-dir", dir.resolve("never").toString(), "--no-such-flag")
+            .assertRefused(2, "--no-such-flag");
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseANonLoopbackHostWithoutKeys() throws Exception
     {
         final Path jar = jar();
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

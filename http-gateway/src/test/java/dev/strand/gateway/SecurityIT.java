@@ -1,5 +1,6 @@
 package dev.strand.gateway;
 
+import dev.strand.config.ConfigException;
 import dev.strand.gateway.http.ApiKeys;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -71,7 +71,7 @@ final class ChronicleQueues
      */
     static SingleChronicleQueue openForReading(final Path directory)
     {
-        return open(directory, RollCycleNames.resolve(JournalConfig.DEFAULT_ROLL_CYCLE), Durability.ASYNC, null,
+        return open(directory, JournalConfig.ROLL_CYCLE.defaultValue().chronicle(), Durability.ASYNC, null,
             false);
     }
 

@@ -111,6 +111,7 @@ public final class Journal implements AutoCloseable
      * @return the open journal.
      * @throws JournalCorruptedException for mid-log corruption, naming the cycle file and the position.
      * @throws JournalLockedException    if another journal (in this or another process) holds the directory's lock.
+     * @throws DirectoryNotWritableException if the directory or its lock file cannot be created or written.
      * @throws UncheckedIOException      if the directory cannot be prepared.
      */
     public static Journal open(final JournalConfig config)
@@ -129,10 +130,10 @@ public final class Journal implements AutoCloseable
                     "Chronicle's timeout", directory, unborn.getFileName());
                 Files.delete(unborn);
             }
-            final RollCycle requested = RollCycleNames.resolve(config.rollCycle());
+            final RollCycle requested = config.rollCycle().chronicle();
             queue = ChronicleQueues.open(directory, requested, config.durability(), config.timeProvider(), false);
             final String effective = RollCycleNames.nameOf(queue.rollCycle());
-            if (!effective.equals(config.rollCycle()))
+            if (!effective.equals(config.rollCycle().name()))
             {
                 LOG.warn("journal {}: the existing queue's roll cycle {} overrides the configured {}", directory,
                     effective, config.rollCycle());
@@ -469,6 +470,14 @@ public final class Journal implements AutoCloseable
             channel.truncate(0);
             channel.write(java.nio.ByteBuffer.wrap(pid), 0);
             return channel;
+        }
+        catch (final java.nio.file.AccessDeniedException ex)
+        {
+            throw new DirectoryNotWritableException("journal", directory, "permission denied");
+        }
+        catch (final java.nio.file.FileSystemException ex)
+        {
+            throw new DirectoryNotWritableException("journal", directory, ex.getReason() != null ? ex.getReason() : ex.toString());
         }
         catch (final IOException ex)
         {

@@ -1,39 +1,45 @@
 package dev.strand.journal;
 
+import dev.strand.config.Setting;
+import dev.strand.config.SettingType;
+import dev.strand.config.SettingValues;
+import dev.strand.config.Units;
 import net.openhft.chronicle.core.time.TimeProvider;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * Immutable journal settings, validated once by {@link Builder#build()}.
- *
- * <table>
- * <caption>Settings</caption>
- * <tr><th>setting</th><th>default</th><th>meaning</th></tr>
- * <tr><td>durability</td><td>ASYNC</td><td>see {@link Durability}</td></tr>
- * <tr><td>rollCycle</td><td>FAST_DAILY</td><td>name of a Chronicle roll cycle constant; an existing queue's
- * stored roll cycle wins over it</td></tr>
- * <tr><td>preallocate</td><td>true</td><td>run the {@code journal-preallocator} thread that writes real zeros
- * ahead of the writer</td></tr>
- * <tr><td>preallocateAheadBytes</td><td>64 MiB</td><td>how far ahead of the write position zeros are kept</td></tr>
- * <tr><td>verifyOnOpen</td><td>true</td><td>walk and checksum the whole journal on open (false: the tail)</td></tr>
- * <tr><td>minFreeBytes</td><td>256 MiB</td><td>free-space floor below which commits are refused</td></tr>
- * </table>
+ * Immutable journal settings, validated once by {@link Builder#build()}. Each setting is declared once below (name,
+ * type, default, range, doc); the builder takes its defaults from there and the server's command line and environment
+ * reach every one of them ({@link #SETTINGS}).
  */
 public final class JournalConfig
 {
-    /** Default durability. */
-    public static final Durability DEFAULT_DURABILITY = Durability.ASYNC;
-    /** Default roll cycle name. */
-    public static final String DEFAULT_ROLL_CYCLE = "FAST_DAILY";
-    /** Default for the pre-allocator. */
-    public static final boolean DEFAULT_PREALLOCATE = true;
-    /** Default pre-allocation reach ahead of the writer. */
-    public static final long DEFAULT_PREALLOCATE_AHEAD_BYTES = 64L << 20;
-    /** Default for the full walk on open. */
-    public static final boolean DEFAULT_VERIFY_ON_OPEN = true;
-    /** Default free-space floor. */
-    public static final long DEFAULT_MIN_FREE_BYTES = 256L << 20;
+    /** When an append counts as stored. */
+    public static final Setting<Durability> DURABILITY = Setting.of("durability", SettingType.lowerCase(Durability.class),
+        Durability.ASYNC, "async: a command is answered once its events are in the page cache (survives a process crash); " +
+            "sync: after the msync of its group commit (survives power loss)");
+    /** Cycle files of a new journal. */
+    public static final Setting<JournalRollCycle> ROLL_CYCLE = Setting.of("roll-cycle", SettingType.upperCase(JournalRollCycle.class),
+        JournalRollCycle.FAST_DAILY, "Chronicle roll cycle of a new journal; an existing journal keeps the cycle it was created with");
+    /** The pre-allocator thread. */
+    public static final Setting<Boolean> PREALLOCATE = Setting.of("preallocate", SettingType.bool(), true,
+        "write real zeros ahead of the writer (thread journal-preallocator) so appends do not wait for block allocation");
+    /** The pre-allocator's reach. */
+    public static final Setting<Long> PREALLOCATE_AHEAD_BYTES = Setting.of("preallocate-ahead-bytes",
+        SettingType.size(0, 1L << 40), 64L << 20,
+        "how far ahead of the write position the pre-allocator keeps zeros (with --preallocate at least 9MiB)");
+    /** The walk at start. */
+    public static final Setting<Boolean> VERIFY_ON_OPEN = Setting.of("verify-on-open", SettingType.bool(), true,
+        "check every record's CRC32C and position at start (false: only the tail)");
+    /** The free-space floor. */
+    public static final Setting<Long> MIN_FREE_BYTES = Setting.of("min-free-bytes", SettingType.size(0, Long.MAX_VALUE),
+        256L << 20, "free-space floor under the journal; below it writes halt (503 HALTED) until space returns");
+    /** Every journal setting, in the order help and tables show them. */
+    public static final List<Setting<?>> SETTINGS =
+        List.of(DURABILITY, ROLL_CYCLE, MIN_FREE_BYTES, PREALLOCATE, PREALLOCATE_AHEAD_BYTES, VERIFY_ON_OPEN);
+
     /** Pre-allocator write size. */
     static final long DEFAULT_PREALLOCATE_CHUNK_BYTES = 1L << 20;
     /** Distance the pre-allocator keeps from the writer's highest possible write offset. */
@@ -41,7 +47,7 @@ public final class JournalConfig
 
     private final Path directory;
     private final Durability durability;
-    private final String rollCycle;
+    private final JournalRollCycle rollCycle;
     private final boolean preallocate;
     private final long preallocateAheadBytes;
     private final boolean verifyOnOpen;
@@ -90,9 +96,9 @@ public final class JournalConfig
     }
 
     /**
-     * @return the configured roll cycle name (an existing queue's stored cycle overrides it).
+     * @return the configured roll cycle (an existing queue's stored cycle overrides it).
      */
-    public String rollCycle()
+    public JournalRollCycle rollCycle()
     {
         return rollCycle;
     }
@@ -160,12 +166,12 @@ public final class JournalConfig
     public static final class Builder
     {
         private final Path directory;
-        private Durability durability = DEFAULT_DURABILITY;
-        private String rollCycle = DEFAULT_ROLL_CYCLE;
-        private boolean preallocate = DEFAULT_PREALLOCATE;
-        private long preallocateAheadBytes = DEFAULT_PREALLOCATE_AHEAD_BYTES;
-        private boolean verifyOnOpen = DEFAULT_VERIFY_ON_OPEN;
-        private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
+        private Durability durability = DURABILITY.defaultValue();
+        private JournalRollCycle rollCycle = ROLL_CYCLE.defaultValue();
+        private boolean preallocate = PREALLOCATE.defaultValue();
+        private long preallocateAheadBytes = PREALLOCATE_AHEAD_BYTES.defaultValue();
+        private boolean verifyOnOpen = VERIFY_ON_OPEN.defaultValue();
+        private long minFreeBytes = MIN_FREE_BYTES.defaultValue();
         private long preallocateChunkBytes = DEFAULT_PREALLOCATE_CHUNK_BYTES;
         private long preallocateMarginBytes = DEFAULT_PREALLOCATE_MARGIN_BYTES;
         private TimeProvider timeProvider;
@@ -186,12 +192,29 @@ public final class JournalConfig
         }
 
         /**
-         * @param rollCycleName name of a Chronicle roll cycle constant, default {@code FAST_DAILY}.
+         * @param cycle the roll cycle of a new journal, default {@code FAST_DAILY}.
          * @return this.
          */
-        public Builder rollCycle(final String rollCycleName)
+        public Builder rollCycle(final JournalRollCycle cycle)
         {
-            rollCycle = rollCycleName;
+            rollCycle = cycle;
+            return this;
+        }
+
+        /**
+         * Takes every journal setting from resolved values (flags, environment, defaults).
+         *
+         * @param values values resolved over at least {@link #SETTINGS}.
+         * @return this.
+         */
+        public Builder apply(final SettingValues values)
+        {
+            durability = values.get(DURABILITY);
+            rollCycle = values.get(ROLL_CYCLE);
+            preallocate = values.get(PREALLOCATE);
+            preallocateAheadBytes = values.get(PREALLOCATE_AHEAD_BYTES);
+            verifyOnOpen = values.get(VERIFY_ON_OPEN);
+            minFreeBytes = values.get(MIN_FREE_BYTES);
             return this;
         }
 
@@ -257,27 +280,23 @@ public final class JournalConfig
          * Validates the settings.
          *
          * @return the immutable config.
-         * @throws IllegalArgumentException naming the first bad setting.
+         * @throws dev.strand.config.SettingException naming the first bad setting.
          */
         public JournalConfig build()
         {
             require(directory != null, "directory must not be null");
-            require(durability != null, "durability must not be null");
-            require(RollCycleNames.resolve(rollCycle) != null,
-                "rollCycle '" + rollCycle + "' is not a Chronicle roll cycle name (e.g. FAST_DAILY, TEST_SECONDLY)");
-            require(minFreeBytes >= 0, "minFreeBytes must be >= 0, was " + minFreeBytes);
+            DURABILITY.check(durability);
+            ROLL_CYCLE.check(rollCycle);
+            MIN_FREE_BYTES.check(minFreeBytes);
+            PREALLOCATE_AHEAD_BYTES.check(preallocateAheadBytes);
             require(preallocateChunkBytes >= 4096 && preallocateChunkBytes % 4096 == 0,
                 "preallocateChunkBytes must be a positive multiple of 4096, was " + preallocateChunkBytes);
             require(preallocateMarginBytes >= 0, "preallocateMarginBytes must be >= 0, was " + preallocateMarginBytes);
             if (preallocate)
             {
-                require(preallocateAheadBytes >= preallocateMarginBytes + preallocateChunkBytes,
-                    "preallocateAheadBytes must be >= " + (preallocateMarginBytes + preallocateChunkBytes) +
-                    " (safety margin + one chunk), was " + preallocateAheadBytes);
-            }
-            else
-            {
-                require(preallocateAheadBytes >= 0, "preallocateAheadBytes must be >= 0, was " + preallocateAheadBytes);
+                PREALLOCATE_AHEAD_BYTES.require(preallocateAheadBytes >= preallocateMarginBytes + preallocateChunkBytes,
+                    "must be at least " + Units.formatSize(preallocateMarginBytes + preallocateChunkBytes) +
+                    " (safety margin + one chunk) while the pre-allocator runs, was " + Units.formatSize(preallocateAheadBytes));
             }
             return new JournalConfig(this);
         }

@@ -1,44 +1,15 @@
 package dev.strand.journal;
 
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
-import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
-import net.openhft.chronicle.queue.rollcycles.SparseRollCycles;
-import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 
 /**
- * Resolves a roll cycle name to Chronicle's constant. Chronicle 2026.4 keeps the main cycles in
- * {@link RollCycles} and moved the test, large, sparse and legacy ones to {@code rollcycles.*} enums;
- * the name alone is unique across them.
+ * Names a Chronicle roll cycle, for reports of the cycle in effect (an existing queue may carry one that
+ * {@link JournalRollCycle} does not offer for new journals).
  */
 final class RollCycleNames
 {
     private RollCycleNames()
     {
-    }
-
-    /**
-     * @param name a constant name such as {@code FAST_DAILY} or {@code TEST_SECONDLY}.
-     * @return the roll cycle, or null when no Chronicle roll cycle has that name.
-     */
-    static RollCycle resolve(final String name)
-    {
-        if (name == null)
-        {
-            return null;
-        }
-        for (final Class<? extends Enum<?>> type : TYPES)
-        {
-            for (final Enum<?> constant : type.getEnumConstants())
-            {
-                if (constant.name().equals(name))
-                {
-                    return (RollCycle)constant;
-                }
-            }
-        }
-        return null;
     }
 
     /**
@@ -49,7 +20,4 @@ final class RollCycleNames
     {
         return rollCycle instanceof Enum ? ((Enum<?>)rollCycle).name() : String.valueOf(rollCycle);
     }
-
-    private static final java.util.List<Class<? extends Enum<?>>> TYPES = java.util.List.of(
-        RollCycles.class, TestRollCycles.class, LargeRollCycles.class, SparseRollCycles.class, LegacyRollCycles.class);
 }

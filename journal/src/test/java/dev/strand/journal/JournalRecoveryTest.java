@@ -153,7 +153,7 @@ class JournalRecoveryTest
         assertThat(Files.exists(dir.resolve(DroppedIndexes.FILE_NAME))).isFalse();
 
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(JournalVerify.run(new String[]{ dir.toString() }, new PrintStream(out, true), System.err))
+        assertThat(JournalVerify.verify(dir, new PrintStream(out, true), System.err))
             .isEqualTo(JournalVerify.CORRUPT);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("CORRUPT").contains("position 7")
             .contains(file.toString());
@@ -232,7 +232,7 @@ class JournalRecoveryTest
     void shouldRemoveACycleFileWhoseHeaderWasNeverWrittenAndOpenPromptly() throws IOException
     {
         final SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
-        final JournalConfig config = Fixtures.config(dir).rollCycle("TEST_SECONDLY").timeProvider(time).build();
+        final JournalConfig config = Fixtures.config(dir).rollCycle(JournalRollCycle.TEST_SECONDLY).timeProvider(time).build();
         try (Journal journal = Journal.open(config))
         {
             Fixtures.append(journal, 3, 1, 20);
@@ -290,7 +290,7 @@ class JournalRecoveryTest
     private int runVerify()
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        return JournalVerify.run(new String[]{ dir.toString() }, new PrintStream(out, true), System.err);
+        return JournalVerify.verify(dir, new PrintStream(out, true), System.err);
     }
 
     static byte[] marker(final long position)

@@ -136,7 +136,7 @@ class JournalRoundTripTest
     @Test
     void shouldLetTheExistingQueuesRollCycleOverrideTheConfiguredOne()
     {
-        try (Journal journal = Journal.open(Fixtures.config(dir).rollCycle("FAST_HOURLY").build()))
+        try (Journal journal = Journal.open(Fixtures.config(dir).rollCycle(JournalRollCycle.FAST_HOURLY).build()))
         {
             Fixtures.append(journal, 3, 1, 8);
             assertThat(journal.rollCycle()).isEqualTo("FAST_HOURLY");

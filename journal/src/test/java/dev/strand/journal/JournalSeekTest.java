@@ -53,7 +53,7 @@ class JournalSeekTest
     void shouldSeekAcrossRollCyclesIncludingSkippedCycles() throws IOException
     {
         final SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
-        final JournalConfig config = Fixtures.config(dir).rollCycle("TEST_SECONDLY").timeProvider(time).build();
+        final JournalConfig config = Fixtures.config(dir).rollCycle(JournalRollCycle.TEST_SECONDLY).timeProvider(time).build();
         try (Journal journal = Journal.open(config))
         {
             final Random random = new Random(11);

@@ -26,7 +26,7 @@ class JournalTailingTest
     {
         final SetTimeProvider time = new SetTimeProvider(1_700_000_000_000L);
         final JournalConfig config = JournalConfig.builder(dir)
-            .rollCycle("TEST_SECONDLY")
+            .rollCycle(JournalRollCycle.TEST_SECONDLY)
             .timeProvider(time)
             .minFreeBytes(0)
             .preallocate(true)

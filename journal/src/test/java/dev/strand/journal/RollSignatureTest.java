@@ -164,7 +164,7 @@ class RollSignatureTest
 
     private JournalConfig.Builder builder()
     {
-        return Fixtures.config(dir).rollCycle("TEST_SECONDLY").timeProvider(time);
+        return Fixtures.config(dir).rollCycle(JournalRollCycle.TEST_SECONDLY).timeProvider(time);
     }
 
     /** Three cycle files of marked single-event commits; the journal is closed cleanly after each roll. */
@@ -258,7 +258,7 @@ class RollSignatureTest
     private int runVerify()
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        return JournalVerify.run(new String[]{ dir.toString() }, new PrintStream(out, true), System.err);
+        return JournalVerify.verify(dir, new PrintStream(out, true), System.err);
     }
 
     private static void assertReadsBack(final Journal journal, final long last)

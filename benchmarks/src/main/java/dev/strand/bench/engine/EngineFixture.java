@@ -60,7 +60,7 @@ public final class EngineFixture implements AutoCloseable
     /** Starts an engine on a new directory and opens {@code accountCount} accounts. */
     public static EngineFixture start(final Durability durability, final int accountCount)
     {
-        return start(durability, accountCount, EngineConfig.DEFAULT_IDEMPOTENCY_WINDOW);
+        return start(durability, accountCount, EngineConfig.IDEMPOTENCY_WINDOW.defaultValue());
     }
 
     /** As {@link #start(Durability, int)} with another idempotency window (accepted command ids remembered). */

@@ -32,10 +32,10 @@ public final class FootprintHarness
         System.out.printf(Locale.ROOT, "footprint of %,d accounts (max heap %,d MiB)%n", accounts,
             Runtime.getRuntime().maxMemory() >> 20);
         final double withoutWindow = measure(accounts, 0);
-        final double withWindow = measure(accounts, EngineConfig.DEFAULT_IDEMPOTENCY_WINDOW);
+        final double withWindow = measure(accounts, EngineConfig.IDEMPOTENCY_WINDOW.defaultValue());
         System.out.printf(Locale.ROOT, "bytes per account, idempotency window 0:         %,.0f%n", withoutWindow);
         System.out.printf(Locale.ROOT, "bytes per account, idempotency window %,d: %,.0f%n",
-            EngineConfig.DEFAULT_IDEMPOTENCY_WINDOW, withWindow);
+            EngineConfig.IDEMPOTENCY_WINDOW.defaultValue(), withWindow);
         System.out.printf(Locale.ROOT, "so one remembered command id costs about %,.0f bytes (all copies together)%n",
             withWindow - withoutWindow);
     }

@@ -57,7 +57,7 @@ public final class OpenLoopHarness
         int repeat = 3;
         int producers = 2;
         int recordBytes = 142;
-        int window = dev.strand.engine.api.EngineConfig.DEFAULT_IDEMPOTENCY_WINDOW;
+        int window = dev.strand.engine.api.EngineConfig.IDEMPOTENCY_WINDOW.defaultValue();
         List<String> durabilities = List.of("async", "sync");
         for (int i = 0; i + 1 < args.length; i += 2)
         {

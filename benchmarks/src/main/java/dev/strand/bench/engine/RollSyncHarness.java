@@ -34,7 +34,7 @@ public final class RollSyncHarness
         final Histogram plain = new Histogram(3_600_000_000L, 3);
         final Histogram rolls = new Histogram(3_600_000_000L, 3);
         try (Journal journal = Journal.open(JournalConfig.builder(dir).durability(Durability.SYNC)
-            .rollCycle("TEST_SECONDLY").build()))
+            .rollCycle(dev.strand.journal.JournalRollCycle.TEST_SECONDLY).build()))
         {
             final JournalAppender appender = journal.appender();
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);

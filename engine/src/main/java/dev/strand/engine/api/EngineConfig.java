@@ -1,111 +1,140 @@
 package dev.strand.engine.api;
 
+import dev.strand.config.Setting;
+import dev.strand.config.SettingType;
+import dev.strand.config.SettingValues;
 import dev.strand.engine.spi.AggregateModule;
 import dev.strand.journal.Durability;
+import dev.strand.journal.JournalConfig;
+import dev.strand.journal.JournalRollCycle;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
- * Every engine setting in one place: a name, a default, a line of doc. Built and validated once, read-only after.
+ * The engine's settings, each declared once below (name, type, default, range, doc), with the journal's embedded
+ * ({@link JournalConfig}, in {@code dataDir/journal}). Built and validated once by {@link Builder#build()},
+ * read-only after. {@link #SETTINGS} lists every engine and journal setting, which the server's command line and
+ * environment reach.
  */
 public final class EngineConfig
 {
-    /** Ring slots; a power of two. One slot holds one command or one batch. */
-    public static final int DEFAULT_RING_SIZE = 1 << 16;
-    /** Snapshot after this many events since the last one (0 = never by count). */
-    public static final long DEFAULT_SNAPSHOT_EVERY_EVENTS = 1_000_000;
-    /** Snapshot after this many seconds since the last one if any event was written (0 = never by time). */
-    public static final long DEFAULT_SNAPSHOT_EVERY_SECONDS = 300;
+    /** Where the engine keeps its files. */
+    public static final Setting<Path> DATA_DIR = Setting.of("data-dir", SettingType.path(), Path.of("./data"),
+        "journal (journal/), snapshots (snapshots/) and the lock file (strand.lock) live here");
+    /** Ring slots. */
+    public static final Setting<Integer> RING_SIZE = Setting.of("ring-size", SettingType.powerOfTwo(2, 1 << 30), 1 << 16,
+        "command ring slots, one per command or batch; a full ring answers 503 OVERLOADED");
+    /** How engine threads wait. */
+    public static final Setting<EngineWaitStrategy> WAIT_STRATEGY = Setting.of("wait-strategy",
+        SettingType.lowerCase(EngineWaitStrategy.class), EngineWaitStrategy.BLOCKING,
+        "how the engine threads wait for work (blocking: no CPU when idle; the others spin first)");
+    /** Snapshot by count. */
+    public static final Setting<Long> SNAPSHOT_EVERY_EVENTS = Setting.of("snapshot-every-events",
+        SettingType.count(0, Long.MAX_VALUE), 1_000_000L, "snapshot after this many events since the last one (0 = never by count)");
+    /** Snapshot by time. */
+    public static final Setting<Long> SNAPSHOT_EVERY_SECONDS = Setting.of("snapshot-every-seconds",
+        SettingType.count(0, Long.MAX_VALUE), 300L,
+        "snapshot after this many seconds since the last one if anything was written (0 = never by time)");
     /** Snapshot files kept. */
-    public static final int DEFAULT_SNAPSHOTS_KEPT = 3;
-    /** Accepted command ids remembered for idempotent replays. */
-    public static final int DEFAULT_IDEMPOTENCY_WINDOW = 1_000_000;
-    /** Free-space floor under the data directory; below it writes halt. */
-    public static final long DEFAULT_MIN_FREE_BYTES = 256L * 1024 * 1024;
-    /** -1: the default heap floor, 10% of the maximum heap and at least 16 MiB. */
-    public static final long DEFAULT_HEAP_FLOOR_BYTES = -1;
-    /** Chronicle roll cycle name. */
-    public static final String DEFAULT_ROLL_CYCLE = "FAST_DAILY";
-    /** Disruptor wait strategy of the engine threads, chosen by measurement on 2 cores (see docs/architecture.md). */
-    public static final String DEFAULT_WAIT_STRATEGY = "blocking";
-    /** Events the subscription hub keeps decoded in memory for live subscribers. */
-    public static final int DEFAULT_LIVE_BUFFER_EVENTS = 1 << 14;
+    public static final Setting<Integer> SNAPSHOTS_KEPT = Setting.of("snapshots-kept", SettingType.integer(1, 1000), 3,
+        "snapshot files kept on disk");
+    /** Snapshot at shutdown. */
+    public static final Setting<Boolean> SNAPSHOT_ON_SHUTDOWN = Setting.of("snapshot-on-shutdown", SettingType.bool(), true,
+        "write a snapshot when stopping cleanly, so the next start replays nothing");
+    /** Idempotency window. */
+    public static final Setting<Integer> IDEMPOTENCY_WINDOW = Setting.of("idempotency-window",
+        SettingType.integer(0, Integer.MAX_VALUE), 1_000_000, "accepted commandIds remembered for idempotent replays, about 49 bytes each in the writer and in the " +
+            "snapshotter (0 = none)");
+    /** Heap headroom floor; -1 means the default, 10% of the maximum heap and at least 16 MiB. */
+    public static final Setting<Long> HEAP_FLOOR_BYTES = Setting.of("heap-floor-bytes", SettingType.size(-1, Long.MAX_VALUE), -1L,
+        "heap headroom floor: below it commands that add aggregates get 503 CAPACITY_EXHAUSTED (-1 = 10% of the " +
+            "maximum heap, at least 16MiB; 0 = off)").withDefaultText("-1 (10% of -Xmx, >= 16MiB)");
+    /** Live subscription buffer. */
+    public static final Setting<Integer> LIVE_BUFFER_EVENTS = Setting.of("live-buffer-events",
+        SettingType.powerOfTwo(2, 1 << 24), 1 << 14,
+        "events kept decoded in memory for live subscribers; a subscriber further behind reads the journal");
+    /** Every engine setting, then the journal's, in the order help and tables show them. */
+    public static final List<Setting<?>> SETTINGS = Stream.concat(
+        Stream.of(DATA_DIR, RING_SIZE, WAIT_STRATEGY, IDEMPOTENCY_WINDOW, HEAP_FLOOR_BYTES, SNAPSHOT_EVERY_EVENTS,
+            SNAPSHOT_EVERY_SECONDS, SNAPSHOTS_KEPT, SNAPSHOT_ON_SHUTDOWN, LIVE_BUFFER_EVENTS),
+        JournalConfig.SETTINGS.stream()).toList();
 
     private final Path dataDir;
-    private final Durability durability;
+    private final JournalConfig journal;
     private final int ringSize;
-    private final String waitStrategy;
+    private final EngineWaitStrategy waitStrategy;
     private final long snapshotEveryEvents;
     private final long snapshotEverySeconds;
     private final int snapshotsKept;
     private final boolean snapshotOnShutdown;
     private final int idempotencyWindow;
-    private final long minFreeBytes;
     private final long heapFloorBytes;
-    private final String rollCycle;
-    private final boolean preallocate;
-    private final boolean verifyOnOpen;
     private final int liveBufferEvents;
     private final List<AggregateModule<?>> modules;
     private final LongSupplier epochMicrosClock;
 
     private EngineConfig(final Builder b)
     {
-        dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
-        durability = Objects.requireNonNull(b.durability, "durability");
-        ringSize = b.ringSize;
-        waitStrategy = b.waitStrategy;
-        snapshotEveryEvents = b.snapshotEveryEvents;
-        snapshotEverySeconds = b.snapshotEverySeconds;
-        snapshotsKept = b.snapshotsKept;
+        dataDir = DATA_DIR.check(b.dataDir);
+        journal = b.journal.build();
+        ringSize = RING_SIZE.check(b.ringSize);
+        waitStrategy = WAIT_STRATEGY.check(b.waitStrategy);
+        snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS.check(b.snapshotEveryEvents);
+        snapshotEverySeconds = SNAPSHOT_EVERY_SECONDS.check(b.snapshotEverySeconds);
+        snapshotsKept = SNAPSHOTS_KEPT.check(b.snapshotsKept);
         snapshotOnShutdown = b.snapshotOnShutdown;
-        idempotencyWindow = b.idempotencyWindow;
-        minFreeBytes = b.minFreeBytes;
-        heapFloorBytes = b.heapFloorBytes < 0 ?
+        idempotencyWindow = IDEMPOTENCY_WINDOW.check(b.idempotencyWindow);
+        heapFloorBytes = HEAP_FLOOR_BYTES.check(b.heapFloorBytes) < 0 ?
             Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 10) : b.heapFloorBytes;
-        rollCycle = b.rollCycle;
-        preallocate = b.preallocate;
-        verifyOnOpen = b.verifyOnOpen;
-        liveBufferEvents = b.liveBufferEvents;
+        liveBufferEvents = LIVE_BUFFER_EVENTS.check(b.liveBufferEvents);
         modules = List.copyOf(b.modules != null ? b.modules : discoverModules());
         epochMicrosClock = Objects.requireNonNull(b.epochMicrosClock, "epochMicrosClock");
-
-        require(Integer.bitCount(ringSize) == 1 && ringSize >= 2, "ringSize must be a power of two >= 2: " + ringSize);
-        require(snapshotEveryEvents >= 0, "snapshotEveryEvents must be >= 0");
-        require(snapshotEverySeconds >= 0, "snapshotEverySeconds must be >= 0");
-        require(snapshotsKept >= 1, "snapshotsKept must be >= 1");
-        require(idempotencyWindow >= 0, "idempotencyWindow must be >= 0");
-        require(minFreeBytes >= 0, "minFreeBytes must be >= 0");
-        require(Integer.bitCount(liveBufferEvents) == 1, "liveBufferEvents must be a power of two");
-        require(!modules.isEmpty(), "no aggregate module found (ServiceLoader found none and none were given)");
-        require(
-            List.of("blocking", "lite-blocking", "yielding", "sleeping", "phased").contains(waitStrategy),
-            "waitStrategy must be one of blocking, lite-blocking, yielding, sleeping, phased: " + waitStrategy);
-    }
-
-    private static void require(final boolean condition, final String message)
-    {
-        if (!condition)
+        if (modules.isEmpty())
         {
-            throw new IllegalArgumentException(message);
+            throw new ModuleLoadException("no aggregate module found (ServiceLoader found none and none were given)", null);
         }
     }
 
-    /** The modules on the class path, found with {@link ServiceLoader}. */
+    /**
+     * The modules on the class path, found with {@link ServiceLoader}.
+     *
+     * @throws ModuleLoadException naming the module that cannot be loaded or instantiated.
+     */
     @SuppressWarnings("rawtypes")
     public static List<AggregateModule<?>> discoverModules()
     {
         final List<AggregateModule<?>> found = new ArrayList<>();
-        for (final AggregateModule module : ServiceLoader.load(AggregateModule.class))
+        final Iterator<AggregateModule> it = ServiceLoader.load(AggregateModule.class).iterator();
+        while (true)
         {
-            found.add(module);
+            try
+            {
+                if (!it.hasNext())
+                {
+                    return found;
+                }
+                found.add(it.next());
+            }
+            catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
+            {
+                final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                throw new ModuleLoadException("an aggregate module failed to load: " + oneLine(ex.getMessage()) +
+                    (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""), ex);
+            }
         }
-        return found;
+    }
+
+    private static String oneLine(final String text)
+    {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     public static Builder builder(final Path dataDir)
@@ -118,9 +147,15 @@ public final class EngineConfig
         return dataDir;
     }
 
+    /** The journal's settings (its directory is {@link #journalDir()}). */
+    public JournalConfig journal()
+    {
+        return journal;
+    }
+
     public Path journalDir()
     {
-        return dataDir.resolve("journal");
+        return journal.directory();
     }
 
     public Path snapshotDir()
@@ -130,7 +165,7 @@ public final class EngineConfig
 
     public Durability durability()
     {
-        return durability;
+        return journal.durability();
     }
 
     public int ringSize()
@@ -138,7 +173,7 @@ public final class EngineConfig
         return ringSize;
     }
 
-    public String waitStrategy()
+    public EngineWaitStrategy waitStrategy()
     {
         return waitStrategy;
     }
@@ -170,7 +205,7 @@ public final class EngineConfig
 
     public long minFreeBytes()
     {
-        return minFreeBytes;
+        return journal.minFreeBytes();
     }
 
     /**
@@ -182,19 +217,19 @@ public final class EngineConfig
         return heapFloorBytes;
     }
 
-    public String rollCycle()
+    public JournalRollCycle rollCycle()
     {
-        return rollCycle;
+        return journal.rollCycle();
     }
 
     public boolean preallocate()
     {
-        return preallocate;
+        return journal.preallocate();
     }
 
     public boolean verifyOnOpen()
     {
-        return verifyOnOpen;
+        return journal.verifyOnOpen();
     }
 
     public int liveBufferEvents()
@@ -213,30 +248,27 @@ public final class EngineConfig
         return epochMicrosClock;
     }
 
-    /** Mutable builder; {@link #build()} validates. */
+    /** Mutable builder holding the declared defaults; {@link #build()} validates. */
     public static final class Builder
     {
         private final Path dataDir;
-        private Durability durability = Durability.ASYNC;
-        private int ringSize = DEFAULT_RING_SIZE;
-        private String waitStrategy = DEFAULT_WAIT_STRATEGY;
-        private long snapshotEveryEvents = DEFAULT_SNAPSHOT_EVERY_EVENTS;
-        private long snapshotEverySeconds = DEFAULT_SNAPSHOT_EVERY_SECONDS;
-        private int snapshotsKept = DEFAULT_SNAPSHOTS_KEPT;
-        private boolean snapshotOnShutdown = true;
-        private int idempotencyWindow = DEFAULT_IDEMPOTENCY_WINDOW;
-        private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
-        private long heapFloorBytes = DEFAULT_HEAP_FLOOR_BYTES;
-        private String rollCycle = DEFAULT_ROLL_CYCLE;
-        private boolean preallocate = true;
-        private boolean verifyOnOpen = true;
-        private int liveBufferEvents = DEFAULT_LIVE_BUFFER_EVENTS;
+        private final JournalConfig.Builder journal;
+        private int ringSize = RING_SIZE.defaultValue();
+        private EngineWaitStrategy waitStrategy = WAIT_STRATEGY.defaultValue();
+        private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS.defaultValue();
+        private long snapshotEverySeconds = SNAPSHOT_EVERY_SECONDS.defaultValue();
+        private int snapshotsKept = SNAPSHOTS_KEPT.defaultValue();
+        private boolean snapshotOnShutdown = SNAPSHOT_ON_SHUTDOWN.defaultValue();
+        private int idempotencyWindow = IDEMPOTENCY_WINDOW.defaultValue();
+        private long heapFloorBytes = HEAP_FLOOR_BYTES.defaultValue();
+        private int liveBufferEvents = LIVE_BUFFER_EVENTS.defaultValue();
         private List<AggregateModule<?>> modules;
         private LongSupplier epochMicrosClock = Builder::systemEpochMicros;
 
         private Builder(final Path dataDir)
         {
-            this.dataDir = dataDir;
+            this.dataDir = DATA_DIR.check(dataDir);
+            this.journal = JournalConfig.builder(dataDir.resolve("journal"));
         }
 
         private static long systemEpochMicros()
@@ -245,9 +277,28 @@ public final class EngineConfig
             return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         }
 
+        /**
+         * Takes every engine and journal setting except the data directory (given to {@link EngineConfig#builder})
+         * from resolved values.
+         */
+        public Builder apply(final SettingValues values)
+        {
+            journal.apply(values);
+            ringSize = values.get(RING_SIZE);
+            waitStrategy = values.get(WAIT_STRATEGY);
+            snapshotEveryEvents = values.get(SNAPSHOT_EVERY_EVENTS);
+            snapshotEverySeconds = values.get(SNAPSHOT_EVERY_SECONDS);
+            snapshotsKept = values.get(SNAPSHOTS_KEPT);
+            snapshotOnShutdown = values.get(SNAPSHOT_ON_SHUTDOWN);
+            idempotencyWindow = values.get(IDEMPOTENCY_WINDOW);
+            heapFloorBytes = values.get(HEAP_FLOOR_BYTES);
+            liveBufferEvents = values.get(LIVE_BUFFER_EVENTS);
+            return this;
+        }
+
         public Builder durability(final Durability value)
         {
-            durability = value;
+            journal.durability(value);
             return this;
         }
 
@@ -257,7 +308,7 @@ public final class EngineConfig
             return this;
         }
 
-        public Builder waitStrategy(final String value)
+        public Builder waitStrategy(final EngineWaitStrategy value)
         {
             waitStrategy = value;
             return this;
@@ -293,6 +344,7 @@ public final class EngineConfig
             return this;
         }
 
+        /** The heap headroom floor in bytes; -1 (the default) for 10% of the maximum heap, 0 for none. */
         public Builder heapFloorBytes(final long value)
         {
             heapFloorBytes = value;
@@ -301,25 +353,31 @@ public final class EngineConfig
 
         public Builder minFreeBytes(final long value)
         {
-            minFreeBytes = value;
+            journal.minFreeBytes(value);
             return this;
         }
 
-        public Builder rollCycle(final String value)
+        public Builder rollCycle(final JournalRollCycle value)
         {
-            rollCycle = value;
+            journal.rollCycle(value);
             return this;
         }
 
         public Builder preallocate(final boolean value)
         {
-            preallocate = value;
+            journal.preallocate(value);
+            return this;
+        }
+
+        public Builder preallocateAheadBytes(final long value)
+        {
+            journal.preallocateAheadBytes(value);
             return this;
         }
 
         public Builder verifyOnOpen(final boolean value)
         {
-            verifyOnOpen = value;
+            journal.verifyOnOpen(value);
             return this;
         }
 
@@ -343,6 +401,10 @@ public final class EngineConfig
             return this;
         }
 
+        /**
+         * @throws dev.strand.config.SettingException naming the first setting out of range.
+         * @throws ModuleLoadException                if no module is given and none can be loaded.
+         */
         public EngineConfig build()
         {
             return new EngineConfig(this);

@@ -10,6 +10,7 @@ import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.strand.engine.api.Command;
+import dev.strand.engine.api.EngineWaitStrategy;
 import dev.strand.engine.api.Rejection;
 import dev.strand.journal.JournalAppender;
 import dev.strand.journal.JournalFullException;
@@ -198,16 +199,15 @@ final class DisruptorDriver implements EventHandler<CommandSlot>
     }
 
     /** The ring's wait strategy by its configured name. */
-    static WaitStrategy waitStrategy(final String name)
+    static WaitStrategy waitStrategy(final EngineWaitStrategy kind)
     {
-        return switch (name)
+        return switch (kind)
         {
-            case "blocking" -> new BlockingWaitStrategy();
-            case "lite-blocking" -> new LiteBlockingWaitStrategy();
-            case "yielding" -> new YieldingWaitStrategy();
-            case "sleeping" -> new SleepingWaitStrategy();
-            case "phased" -> PhasedBackoffWaitStrategy.withLiteLock(10, 100, TimeUnit.MICROSECONDS);
-            default -> throw new IllegalArgumentException("unknown wait strategy " + name);
+            case BLOCKING -> new BlockingWaitStrategy();
+            case LITE_BLOCKING -> new LiteBlockingWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+            case SLEEPING -> new SleepingWaitStrategy();
+            case PHASED -> PhasedBackoffWaitStrategy.withLiteLock(10, 100, TimeUnit.MICROSECONDS);
         };
     }
 

@@ -21,7 +21,6 @@ import dev.strand.engine.api.SubscriptionSink;
 import dev.strand.engine.spi.FieldReader;
 import dev.strand.journal.Durability;
 import dev.strand.journal.Journal;
-import dev.strand.journal.JournalConfig;
 import dev.strand.journal.JournalLockedException;
 import dev.strand.journal.SnapshotInfo;
 import dev.strand.journal.SnapshotStore;
@@ -149,13 +148,7 @@ public final class StrandEngine implements Engine
     {
         try
         {
-            return Journal.open(JournalConfig.builder(config.journalDir())
-                .durability(config.durability())
-                .rollCycle(config.rollCycle())
-                .preallocate(config.preallocate())
-                .verifyOnOpen(config.verifyOnOpen())
-                .minFreeBytes(config.minFreeBytes())
-                .build());
+            return Journal.open(config.journal());
         }
         catch (final JournalLockedException ex)
         {

@@ -4,6 +4,7 @@ import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EngineConfig;
+import dev.strand.journal.JournalRollCycle;
 import dev.strand.engine.spi.MapFieldReader;
 
 import java.io.BufferedWriter;
@@ -29,7 +30,7 @@ public final class CrashingWriter
     {
         final Path dir = Path.of(args[0]);
         final int accounts = Integer.parseInt(args[1]);
-        final String rollCycle = args.length > 2 ? args[2] : EngineConfig.DEFAULT_ROLL_CYCLE;
+        final JournalRollCycle rollCycle = args.length > 2 ? JournalRollCycle.valueOf(args[2]) : dev.strand.journal.JournalConfig.ROLL_CYCLE.defaultValue();
         final Engine engine = Engine.start(EngineConfig.builder(dir)
             .snapshotEveryEvents(5_000)
             .snapshotEverySeconds(1)

@@ -125,7 +125,7 @@ class EngineFailureTest
             assertThat(m.commandsRejected()).isEqualTo(1);
             assertThat(m.commandsReplayed()).isEqualTo(1);
             assertThat(m.appendLatency().getTotalCount()).isEqualTo(3);
-            assertThat(m.ringSize()).isEqualTo(dev.strand.engine.api.EngineConfig.DEFAULT_RING_SIZE);
+            assertThat(m.ringSize()).isEqualTo((long)dev.strand.engine.api.EngineConfig.RING_SIZE.defaultValue());
             assertThat(m.ringRemainingCapacity()).isEqualTo(m.ringSize());
             assertThat(m.journalPosition()).isEqualTo(3);
             assertThat(m.journalBytes()).isPositive();

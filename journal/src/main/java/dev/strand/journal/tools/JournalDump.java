@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code JournalDump <journal-dir> [fromPosition] [limit]}: prints one line per event from {@code fromPosition}
- * (default 1), at most {@code limit} events (default all). Opens the journal read-only. Exit status 0 ok,
+ * The {@code dump} tool ({@code java -jar strand.jar dump <dir> [--from N] [--limit N]}): prints one line per event
+ * from a position, at most a number of events. Opens the journal read-only. Exit status 0 ok,
  * 1 corrupt, 2 usage error.
  */
 public final class JournalDump
@@ -23,39 +23,17 @@ public final class JournalDump
     }
 
     /**
-     * @param args {@code <journal-dir> [fromPosition] [limit]}.
-     */
-    public static void main(final String[] args)
-    {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /**
-     * Runs the tool without exiting the JVM.
+     * Prints the events of the journal in {@code directory}.
      *
-     * @param args {@code <journal-dir> [fromPosition] [limit]}.
-     * @param out  where events go.
-     * @param err  where errors go.
-     * @return the exit status.
+     * @param directory the journal directory.
+     * @param from      the first position, at least 1.
+     * @param limit     the most events to print, at least 0.
+     * @param out       where events go.
+     * @param err       where errors go.
+     * @return the exit status: {@link JournalVerify#OK}, {@link JournalVerify#CORRUPT} or {@link JournalVerify#USAGE}.
      */
-    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    public static int dump(final Path directory, final long from, final long limit, final PrintStream out, final PrintStream err)
     {
-        if (args.length < 1 || args.length > 3)
-        {
-            return usage(err, null);
-        }
-        final Path directory = Path.of(args[0]);
-        final long from;
-        final long limit;
-        try
-        {
-            from = args.length > 1 ? Long.parseLong(args[1]) : 1;
-            limit = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
-        }
-        catch (final NumberFormatException ex)
-        {
-            return usage(err, "not a number: " + ex.getMessage());
-        }
         if (from < 1 || limit < 0)
         {
             return usage(err, "fromPosition must be >= 1 and limit >= 0");
@@ -118,11 +96,7 @@ public final class JournalDump
 
     private static int usage(final PrintStream err, final String problem)
     {
-        if (problem != null)
-        {
-            err.println(problem);
-        }
-        err.println("usage: JournalDump <journal-dir> [fromPosition] [limit]");
+        err.println(problem);
         return JournalVerify.USAGE;
     }
 }

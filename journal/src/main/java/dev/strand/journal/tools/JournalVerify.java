@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code JournalVerify <journal-dir>}: walks the whole journal, checks every CRC32C and position continuity,
+ * The {@code verify} tool ({@code java -jar strand.jar verify <dir>}): walks the whole journal, checks every CRC32C and position continuity,
  * prints a summary. Exit status 0 when sound (a torn tail, which the next open drops, is sound), 1 when
  * corrupt (the summary names the cycle file and the position), 2 on a usage error.
  */
@@ -27,33 +27,18 @@ public final class JournalVerify
     }
 
     /**
-     * @param args {@code <journal-dir>}.
-     */
-    public static void main(final String[] args)
-    {
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /**
-     * Runs the tool without exiting the JVM.
+     * Walks the journal in {@code directory} and prints the summary.
      *
-     * @param args {@code <journal-dir>}.
-     * @param out  where the summary goes.
-     * @param err  where usage errors go.
-     * @return the exit status.
+     * @param directory the journal directory.
+     * @param out       where the summary goes.
+     * @param err       where a usage error goes.
+     * @return the exit status: {@link #OK}, {@link #CORRUPT} or {@link #USAGE}.
      */
-    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    public static int verify(final Path directory, final PrintStream out, final PrintStream err)
     {
-        if (args.length != 1)
-        {
-            err.println("usage: JournalVerify <journal-dir>");
-            return USAGE;
-        }
-        final Path directory = Path.of(args[0]);
         if (!Files.isDirectory(directory))
         {
             err.println("not a directory: " + directory);
-            err.println("usage: JournalVerify <journal-dir>");
             return USAGE;
         }
         try

@@ -45,7 +45,7 @@ class JournalToolsTest
     @Test
     void verifyShouldExitZeroAndSummariseASoundJournal()
     {
-        assertThat(JournalVerify.run(new String[]{ dir.toString() }, print(out), print(err))).isEqualTo(JournalVerify.OK);
+        assertThat(JournalVerify.verify(dir, print(out), print(err))).isEqualTo(JournalVerify.OK);
         assertThat(text(out))
             .contains("status           OK")
             .contains("commits          5")
@@ -60,24 +60,21 @@ class JournalToolsTest
     @Test
     void verifyShouldExitTwoOnUsageErrors()
     {
-        assertThat(JournalVerify.run(new String[0], print(out), print(err))).isEqualTo(JournalVerify.USAGE);
-        assertThat(JournalVerify.run(new String[]{ "a", "b" }, print(out), print(err))).isEqualTo(JournalVerify.USAGE);
-        assertThat(JournalVerify.run(new String[]{ dir.resolve("missing").toString() }, print(out), print(err)))
-            .isEqualTo(JournalVerify.USAGE);
-        assertThat(text(err)).contains("usage: JournalVerify <journal-dir>");
+        assertThat(JournalVerify.verify(dir.resolve("missing"), print(out), print(err))).isEqualTo(JournalVerify.USAGE);
+        assertThat(text(err)).contains("not a directory: " + dir.resolve("missing"));
     }
 
     @Test
     void dumpShouldPrintOneLinePerEventFromAPositionWithALimit()
     {
-        assertThat(JournalDump.run(new String[]{ dir.toString() }, print(out), print(err))).isEqualTo(0);
+        assertThat(JournalDump.dump(dir, 1, Long.MAX_VALUE, print(out), print(err))).isEqualTo(0);
         assertThat(text(out).lines()).hasSize(10);
         assertThat(text(out).lines().findFirst().orElseThrow())
             .isEqualTo("1 commit=1..2 ts=1001 aggregate=account/acc-1 v=1 event=Deposited@2 command=cmd-1 " +
                 "correlation=corr causation=cmd-1 payload=3B:0102ab");
 
         out.reset();
-        assertThat(JournalDump.run(new String[]{ dir.toString(), "4", "3" }, print(out), print(err))).isEqualTo(0);
+        assertThat(JournalDump.dump(dir, 4, 3, print(out), print(err))).isEqualTo(0);
         assertThat(text(out).lines().map(l -> l.substring(0, l.indexOf(' '))))
             .containsExactly("4", "5", "6");
         assertThat(text(out)).contains("4 commit=3..4").contains("causation=null payload=0B:");
@@ -86,12 +83,10 @@ class JournalToolsTest
     @Test
     void dumpShouldExitTwoOnUsageErrors()
     {
-        assertThat(JournalDump.run(new String[0], print(out), print(err))).isEqualTo(2);
-        assertThat(JournalDump.run(new String[]{ dir.toString(), "x" }, print(out), print(err))).isEqualTo(2);
-        assertThat(JournalDump.run(new String[]{ dir.toString(), "0" }, print(out), print(err))).isEqualTo(2);
-        assertThat(JournalDump.run(new String[]{ dir.resolve("missing").toString() }, print(out), print(err)))
-            .isEqualTo(2);
-        assertThat(text(err)).contains("usage: JournalDump <journal-dir> [fromPosition] [limit]");
+        assertThat(JournalDump.dump(dir, 0, 1, print(out), print(err))).isEqualTo(2);
+        assertThat(JournalDump.dump(dir, 1, -1, print(out), print(err))).isEqualTo(2);
+        assertThat(JournalDump.dump(dir.resolve("missing"), 1, 1, print(out), print(err))).isEqualTo(2);
+        assertThat(text(err)).contains("fromPosition must be >= 1").contains("not a directory");
     }
 
     private static PrintStream print(final ByteArrayOutputStream bytes)

@@ -1,0 +1,55 @@
+package dev.strand.gateway.cli;
+
+import dev.strand.config.Setting;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns setting declarations into picocli options (so flags, help and the README table come from one declaration) and
+ * reads back the flags a user gave. Values are kept as text: {@link dev.strand.config.SettingValues} parses and
+ * checks them once, together with the environment, so every refusal names its source the same way.
+ */
+final class SettingOptions
+{
+    private SettingOptions()
+    {
+    }
+
+    static void addTo(final CommandSpec spec, final List<Setting<?>> settings)
+    {
+        for (final Setting<?> s : settings)
+        {
+            final String defaultText = s.defaultText().isEmpty() ? "none" : s.defaultText();
+            final OptionSpec.Builder option = OptionSpec.builder(s.flag())
+                .type(String.class)
+                .description(s.doc(), "  " + s.env() + "; default " + defaultText + "; " + s.range());
+            if (s.type().isSwitch())
+            {
+                option.arity("0..1").fallbackValue("true").paramLabel("<true|false>");
+            }
+            else
+            {
+                option.arity("1").paramLabel("<" + s.type().label() + ">");
+            }
+            spec.addOption(option.build());
+        }
+    }
+
+    static Map<String, String> given(final ParseResult parsed, final List<Setting<?>> settings)
+    {
+        final Map<String, String> flags = new LinkedHashMap<>();
+        for (final Setting<?> s : settings)
+        {
+            if (parsed.hasMatchedOption(s.flag()))
+            {
+                flags.put(s.name(), parsed.matchedOptionValue(s.flag(), ""));
+            }
+        }
+        return flags;
+    }
+}

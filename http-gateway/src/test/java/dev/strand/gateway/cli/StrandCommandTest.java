@@ -1,0 +1,114 @@
+package dev.strand.gateway.cli;
+
+import dev.strand.gateway.GatewayConfig;
+import dev.strand.gateway.http.ApiKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line in process: help, version, the tools, and the one-line refusals with their exit codes. */
+class StrandCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(final Map<String, String> env, final String... args)
+    {
+        return StrandCommand.execute(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private int run(final String... args)
+    {
+        return run(Map.of(), args);
+    }
+
+    private String out()
+    {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err()
+    {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldListEveryCommandAndEverySettingInHelp()
+    {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("serve").contains("verify").contains("dump").contains("hash-key").contains("--version")
+            .contains("Exit status:");
+        for (final var s : GatewayConfig.SETTINGS)
+        {
+            assertThat(out()).contains(s.flag()).contains(s.env());
+        }
+        out.reset();
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out()).contains("--ring-size").contains("STRAND_RING_SIZE").contains("default 65536");
+    }
+
+    @Test
+    void shouldGiveHelpForEachCommand()
+    {
+        for (final String command : new String[] {"verify", "dump", "hash-key", "serve"})
+        {
+            out.reset();
+            assertThat(run(command, "--help")).as(command).isZero();
+            assertThat(out()).as(command).contains("Usage: strand " + command);
+        }
+    }
+
+    @Test
+    void shouldPrintTheVersion()
+    {
+        assertThat(run("--version")).isZero();
+        assertThat(out()).startsWith("strand ").contains("Java " + System.getProperty("java.version"));
+    }
+
+    @Test
+    void shouldHashAKey()
+    {
+        assertThat(run("hash-key", "abc")).isZero();
+        assertThat(out().trim()).isEqualTo(ApiKeys.sha256Hex("abc"))
+            .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    @Test
+    void shouldRefuseUnknownFlagsAndBadValuesWithOneLineAndStatusTwo()
+    {
+        assertThat(run("--nope", "1")).isEqualTo(ExitCode.USAGE);
+        assertThat(err()).isEqualTo("strand: Unknown options: '--nope', '1' (see --help)\n".replace("\n", System.lineSeparator()));
+        err.reset();
+        assertThat(run("--roll-cycle", "SOMETIMES")).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).singleElement().asString().startsWith("strand: --roll-cycle SOMETIMES: must be one of FIVE_MINUTELY");
+        err.reset();
+        assertThat(run(Map.of("STRAND_RING_SIZE", "1000"), "serve")).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).containsExactly("strand: STRAND_RING_SIZE=1000: must be a power of two, was 1000");
+        err.reset();
+        assertThat(run("--port")).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).singleElement().asString().contains("--port");
+        assertThat(err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldVerifyAndDumpADataDirectory() throws Exception
+    {
+        Files.createDirectories(dir.resolve("data").resolve("journal"));
+        assertThat(run("verify", dir.resolve("missing").toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(err()).contains("not a directory");
+        assertThat(run("dump", dir.resolve("data").toString(), "--from", "0")).isEqualTo(ExitCode.USAGE);
+        assertThat(run("dump", dir.resolve("data").toString(), "--from", "x")).isEqualTo(ExitCode.USAGE);
+    }
+}
