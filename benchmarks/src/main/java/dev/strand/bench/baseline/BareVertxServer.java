@@ -1,5 +1,6 @@
 package dev.strand.bench.baseline;
 
+import dev.strand.bench.support.Cli;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +14,10 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,8 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BareVertxServer extends VerticleBase
 {
-    public static final int DEFAULT_PORT = 8090;
-    public static final int DEFAULT_INSTANCES = 2;
     private static final String JSON = "application/json";
     private static final AtomicLong POSITION = new AtomicLong();
     /** Event-bus address of the accepted "events". */
@@ -50,10 +53,36 @@ public final class BareVertxServer extends VerticleBase
         this.port = port;
     }
 
+    /** The command line: {@code [port] [instances]}. */
+    @Command(name = "BareVertxServer", mixinStandardHelpOptions = true,
+        description = "Baseline HTTP server: plain Vert.x, the gateway's JSON parsing and envelope checks, no engine.")
+    static final class Options implements Callable<Integer>
+    {
+        @Parameters(index = "0", arity = "0..1", defaultValue = "8090", paramLabel = "<port>", description = "default ${DEFAULT-VALUE}")
+        int port;
+        @Parameters(index = "1", arity = "0..1", defaultValue = "2", paramLabel = "<instances>",
+            description = "verticle instances (event loops); default ${DEFAULT-VALUE}")
+        int instances;
+
+        @Override
+        public Integer call()
+        {
+            serve(port, instances);
+            return 0;
+        }
+    }
+
     public static void main(final String[] args)
     {
-        final int port = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT;
-        final int instances = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_INSTANCES;
+        final int status = Cli.execute("BareVertxServer", new Options(), args);
+        if (status != 0)
+        {
+            System.exit(status);
+        }
+    }
+
+    private static void serve(final int port, final int instances)
+    {
         final Vertx vertx = Vertx.vertx();
         vertx.deployVerticle(() -> new BareVertxServer(port), new DeploymentOptions().setInstances(instances))
             .onSuccess(id -> System.out.println("bare Vert.x baseline listening on 127.0.0.1:" + port + " with " + instances + " instances"))

@@ -1,14 +1,19 @@
 package dev.strand.bench.engine;
 
 import dev.strand.bench.support.BenchDirs;
+import dev.strand.bench.support.Cli;
+import dev.strand.bench.support.UnitConverters;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EngineConfig;
 import dev.strand.journal.Durability;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,15 +25,26 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>java -Xmx8g [Chronicle flags] -cp benchmarks.jar dev.strand.bench.engine.FootprintHarness [accounts=1000000]</pre>
  */
-public final class FootprintHarness
+@Command(name = "FootprintHarness", mixinStandardHelpOptions = true,
+    description = "Memory per account and per remembered command id (run with a large -Xmx).")
+public final class FootprintHarness implements Callable<Integer>
 {
     private FootprintHarness()
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    @Parameters(index = "0", arity = "0..1", defaultValue = "1000000", converter = UnitConverters.IntCount.class,
+        paramLabel = "<accounts>", description = "accounts to open, e.g. 1m; default ${DEFAULT-VALUE}")
+    int accounts;
+
+    public static void main(final String[] args)
     {
-        final int accounts = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
+        System.exit(Cli.execute("FootprintHarness", new FootprintHarness(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
         System.out.printf(Locale.ROOT, "footprint of %,d accounts (max heap %,d MiB)%n", accounts,
             Runtime.getRuntime().maxMemory() >> 20);
         final double withoutWindow = measure(accounts, 0);
@@ -38,6 +54,7 @@ public final class FootprintHarness
             EngineConfig.IDEMPOTENCY_WINDOW.defaultValue(), withWindow);
         System.out.printf(Locale.ROOT, "so one remembered command id costs about %,.0f bytes (all copies together)%n",
             withWindow - withoutWindow);
+        return 0;
     }
 
     private static double measure(final int accounts, final int window) throws Exception

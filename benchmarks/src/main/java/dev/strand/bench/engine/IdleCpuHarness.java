@@ -1,12 +1,17 @@
 package dev.strand.bench.engine;
 
+import dev.strand.bench.support.Cli;
+import dev.strand.bench.support.UnitConverters;
 import dev.strand.journal.Durability;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -16,15 +21,26 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>benchmarks/run-harness IdleCpuHarness [seconds=10]</pre>
  */
-public final class IdleCpuHarness
+@Command(name = "IdleCpuHarness", mixinStandardHelpOptions = true,
+    description = "CPU an idle engine burns, per named thread, against the idle JVM before it starts.")
+public final class IdleCpuHarness implements Callable<Integer>
 {
     private IdleCpuHarness()
     {
     }
 
+    @Parameters(index = "0", arity = "0..1", defaultValue = "10s", converter = UnitConverters.Seconds.class,
+        paramLabel = "<seconds>", description = "each measured interval, e.g. 10s; default ${DEFAULT-VALUE}")
+    double seconds;
+
     public static void main(final String[] args)
     {
-        final double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 10;
+        System.exit(Cli.execute("IdleCpuHarness", new IdleCpuHarness(), args));
+    }
+
+    @Override
+    public Integer call()
+    {
         final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
         final long baseline = cpuOver(os, seconds);
@@ -46,6 +62,7 @@ public final class IdleCpuHarness
                 }
             }
         }
+        return 0;
     }
 
     private static long cpuOver(final com.sun.management.OperatingSystemMXBean os, final double seconds)

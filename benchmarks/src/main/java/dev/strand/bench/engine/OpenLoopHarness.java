@@ -6,6 +6,8 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.strand.bench.support.BenchDirs;
+import dev.strand.bench.support.Cli;
+import dev.strand.bench.support.UnitConverters;
 import dev.strand.engine.api.CommandCallback;
 import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.api.Engine;
@@ -14,12 +16,15 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  *     [--warmup 5] [--durability async,sync] [--repeat 3] [--producers 2] [--flat-seconds 5] [--record-bytes 142]
  *     [--idempotency-window 1000000]</pre>
  */
-public final class OpenLoopHarness
+@Command(name = "OpenLoopHarness", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "The in-process capacity harness: raw Chronicle, the engine flat out and open loop, a bare ring.")
+public final class OpenLoopHarness implements Callable<Integer>
 {
     static final int ACCOUNTS = 10_000;
     static final int WINDOW = 1_024;
@@ -48,34 +55,42 @@ public final class OpenLoopHarness
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    @Option(names = "--rate", defaultValue = "100000", converter = UnitConverters.Count.class,
+        description = "offered rate of the open-loop runs, e.g. 100k; default ${DEFAULT-VALUE}")
+    double rate;
+    @Option(names = "--seconds", defaultValue = "10s", converter = UnitConverters.Seconds.class,
+        description = "measured time of each open-loop run; default ${DEFAULT-VALUE}")
+    double seconds;
+    @Option(names = "--warmup", defaultValue = "5s", converter = UnitConverters.Seconds.class,
+        description = "warm-up before each run; default ${DEFAULT-VALUE}")
+    double warmup;
+    @Option(names = "--flat-seconds", defaultValue = "5s", converter = UnitConverters.Seconds.class,
+        description = "measured time of the flat-out and raw runs; default ${DEFAULT-VALUE}")
+    double flatSeconds;
+    @Option(names = "--repeat", defaultValue = "3", converter = UnitConverters.IntCount.class,
+        description = "repeats of every step (medians are printed); default ${DEFAULT-VALUE}")
+    int repeat;
+    @Option(names = "--producers", defaultValue = "2", converter = UnitConverters.IntCount.class,
+        description = "submitting threads flat out; default ${DEFAULT-VALUE}")
+    int producers;
+    @Option(names = "--record-bytes", defaultValue = "142", converter = UnitConverters.IntCount.class,
+        description = "record size of the raw Chronicle baseline; default ${DEFAULT-VALUE}")
+    int recordBytes;
+    @Option(names = "--durability", defaultValue = "async,sync", split = ",",
+        description = "durabilities to measure, in order; default ${DEFAULT-VALUE}")
+    List<Durability> durabilities;
+    @Option(names = "--idempotency-window", defaultValue = "1000000", converter = UnitConverters.IntCount.class,
+        description = "the engine's idempotency window; default ${DEFAULT-VALUE}")
+    int window;
+
+    public static void main(final String[] args)
     {
-        double rate = 100_000;
-        double seconds = 10;
-        double warmup = 5;
-        double flatSeconds = 5;
-        int repeat = 3;
-        int producers = 2;
-        int recordBytes = 142;
-        int window = dev.strand.engine.api.EngineConfig.IDEMPOTENCY_WINDOW.defaultValue();
-        List<String> durabilities = List.of("async", "sync");
-        for (int i = 0; i + 1 < args.length; i += 2)
-        {
-            final String v = args[i + 1];
-            switch (args[i])
-            {
-                case "--rate" -> rate = Double.parseDouble(v.replace("_", ""));
-                case "--seconds" -> seconds = Double.parseDouble(v);
-                case "--warmup" -> warmup = Double.parseDouble(v);
-                case "--flat-seconds" -> flatSeconds = Double.parseDouble(v);
-                case "--repeat" -> repeat = Integer.parseInt(v);
-                case "--producers" -> producers = Integer.parseInt(v);
-                case "--record-bytes" -> recordBytes = Integer.parseInt(v);
-                case "--durability" -> durabilities = Arrays.asList(v.split(","));
-                case "--idempotency-window" -> window = Integer.parseInt(v.replace("_", ""));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        System.exit(Cli.execute("OpenLoopHarness", new OpenLoopHarness(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
         System.out.printf(Locale.ROOT,
             "open-loop harness: rate %,.0f/s, %ss measured after %ss warm-up, %d repeats, %d producers flat out, idempotency window %,d%n",
             rate, seconds, warmup, repeat, producers, window);
@@ -92,9 +107,9 @@ public final class OpenLoopHarness
         }
         summary.add(String.format(Locale.ROOT, "%-40s p50 %8.0f us  p99 %8.0f us", "bare ring open loop @" + (long)rate, median(floorP50), median(floorP99)));
 
-        for (final String d : durabilities)
+        for (final Durability durability : durabilities)
         {
-            final Durability durability = Durability.valueOf(d.toUpperCase(Locale.ROOT));
+            final String d = durability.name().toLowerCase(Locale.ROOT);
             final double[] raw = new double[repeat];
             final double[] flat = new double[repeat];
             final double[][] atRate = new double[4][repeat];
@@ -124,6 +139,7 @@ public final class OpenLoopHarness
         System.out.println();
         System.out.println("medians of " + repeat + " runs (latency from the intended send time):");
         summary.forEach(System.out::println);
+        return 0;
     }
 
     private static void fill(final double[][] into, final int r, final OpenLoop.Result res)

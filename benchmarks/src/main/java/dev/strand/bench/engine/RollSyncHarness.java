@@ -1,15 +1,21 @@
 package dev.strand.bench.engine;
 
 import dev.strand.bench.support.BenchDirs;
+import dev.strand.bench.support.Cli;
+import dev.strand.bench.support.UnitConverters;
 import dev.strand.journal.Durability;
 import dev.strand.journal.Journal;
 import dev.strand.journal.JournalAppender;
 import dev.strand.journal.JournalConfig;
+import dev.strand.journal.JournalRollCycle;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * What making a roll durable costs in {@code sync} durability: at a roll the group-commit flush also fsyncs the
@@ -19,7 +25,9 @@ import java.util.Locale;
  *
  * <pre>benchmarks/run-harness RollSyncHarness [seconds=20]</pre>
  */
-public final class RollSyncHarness
+@Command(name = "RollSyncHarness", mixinStandardHelpOptions = true,
+    description = "What making a roll durable costs in sync durability: flushes with a roll against ordinary ones.")
+public final class RollSyncHarness implements Callable<Integer>
 {
     private static final int PAYLOAD = 142;
 
@@ -27,14 +35,23 @@ public final class RollSyncHarness
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    @Parameters(index = "0", arity = "0..1", defaultValue = "20s", converter = UnitConverters.Seconds.class,
+        paramLabel = "<seconds>", description = "how long to append, e.g. 20s; default ${DEFAULT-VALUE}")
+    double seconds;
+
+    public static void main(final String[] args)
     {
-        final double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 20;
+        System.exit(Cli.execute("RollSyncHarness", new RollSyncHarness(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
         final Path dir = BenchDirs.newDir("roll-sync");
         final Histogram plain = new Histogram(3_600_000_000L, 3);
         final Histogram rolls = new Histogram(3_600_000_000L, 3);
         try (Journal journal = Journal.open(JournalConfig.builder(dir).durability(Durability.SYNC)
-            .rollCycle(dev.strand.journal.JournalRollCycle.TEST_SECONDLY).build()))
+            .rollCycle(JournalRollCycle.TEST_SECONDLY).build()))
         {
             final JournalAppender appender = journal.appender();
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
@@ -65,5 +82,6 @@ public final class RollSyncHarness
         {
             BenchDirs.delete(dir);
         }
+        return 0;
     }
 }

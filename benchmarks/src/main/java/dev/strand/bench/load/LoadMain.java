@@ -14,14 +14,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator's entry point ({@code java -jar strand-bench.jar}). Exit codes: 0 done (a sweep found a
- * sustainable rate), 1 bad usage or a setup failure, 2 a sweep whose first step already failed, 3 a run that got no
- * answer at all.
+ * sustainable rate), 1 a setup failure (server unreachable), 2 a usage error (one line), 3 a run that got no answer at
+ * all, 4 a sweep whose first step already failed.
  */
 public final class LoadMain
 {
@@ -31,27 +30,12 @@ public final class LoadMain
 
     public static void main(final String[] args)
     {
-        System.exit(run(args, System.out));
+        System.exit(LoadOptions.execute(System.out, args));
     }
 
-    static int run(final String[] args, final PrintStream out)
+    /** Runs or sweeps with checked options; returns the exit status. */
+    static int execute(final LoadOptions o, final PrintStream out)
     {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h") ||
-            Arrays.asList(args).contains("help"))
-        {
-            out.print(LoadOptions.usage());
-            return 0;
-        }
-        final LoadOptions o;
-        try
-        {
-            o = LoadOptions.parse(args);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            System.err.println("strand-bench: " + ex.getMessage() + " (--help lists the options)");
-            return 1;
-        }
         final Vertx vertx = Vertx.vertx(new VertxOptions()
             .setEventLoopPoolSize(o.clientThreads + (o.subscribers > 0 ? 1 : 0))
             .setWorkerPoolSize(2)
@@ -85,7 +69,7 @@ public final class LoadMain
             out.println();
             out.print(table);
             out.printf(Locale.ROOT, "wrote %s/{sweep.txt,sweep.html} and one directory per step%n", o.out);
-            return outcome.highestSustainableRate() > 0 ? 0 : 2;
+            return outcome.highestSustainableRate() > 0 ? 0 : 4;
         }
         catch (final IllegalStateException | UncheckedIOException ex)
         {

@@ -1,20 +1,30 @@
 package dev.strand.bench.load;
 
+import dev.strand.bench.support.Cli;
+import dev.strand.bench.support.UnitConverters;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Every setting of the load generator: a name, a default, a line of doc ({@link #usage()}). Parsed and validated
- * once, read-only afterwards.
+ * Every setting of the load generator, declared once as a picocli option (name, default, doc; {@code --help} is
+ * generated from them). Parsed and validated once ({@link #parse}), read-only afterwards. Durations, rates and counts
+ * go through the one parser of {@link dev.strand.config.Units}: {@code 30s}, {@code 500ms}, {@code 50k}.
  */
 public final class LoadOptions
 {
@@ -28,30 +38,6 @@ public final class LoadOptions
     }
 
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
-    public static final double DEFAULT_RATE = 1_000;
-    public static final double DEFAULT_DURATION_SECONDS = 30;
-    public static final double DEFAULT_WARMUP_SECONDS = 10;
-    public static final int DEFAULT_CONNECTIONS = 32;
-    public static final int DEFAULT_ACCOUNTS = 10_000;
-    public static final String DEFAULT_MIX = "deposit=1";
-    public static final int DEFAULT_BATCH = 1;
-    public static final int DEFAULT_SUBSCRIBERS = 0;
-    public static final double DEFAULT_TIMEOUT_SECONDS = 10;
-    public static final int DEFAULT_MAX_IN_FLIGHT = 20_000;
-    public static final int DEFAULT_CLIENT_THREADS = 1;
-    public static final double DEFAULT_INTERVAL_SECONDS = 1;
-    public static final double DEFAULT_PROGRESS_SECONDS = 5;
-    public static final double DEFAULT_SLO_P99_MILLIS = 10;
-    public static final double DEFAULT_MAX_ERROR_RATIO = 0;
-    public static final double DEFAULT_SWEEP_FROM = 1_000;
-    public static final double DEFAULT_SWEEP_STEP = 1_000;
-    public static final double DEFAULT_SWEEP_TO = 200_000;
-    public static final double DEFAULT_STEP_DURATION_SECONDS = 20;
-    public static final double DEFAULT_STEP_WARMUP_SECONDS = 5;
-    public static final double DEFAULT_INITIAL_WARMUP_SECONDS = 20;
-    public static final long DEFAULT_FUNDING = 1_000_000_000_000L;
-    public static final String DEFAULT_API_KEY_HEADER = "Authorization";
-    public static final long DEFAULT_SEED = 42;
 
     public final Mode mode;
     public final URI url;
@@ -86,245 +72,218 @@ public final class LoadOptions
     public final double stepWarmupSeconds;
     public final double initialWarmupSeconds;
 
-    private LoadOptions(final Mode mode, final Map<String, String> o)
+    /** The command line: picocli fills these, {@link LoadOptions#LoadOptions(Flags)} checks them. */
+    @Command(name = "strand-bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        abbreviateSynopsis = true, version = "strand-bench (the Strand load generator)",
+        description = {
+            "Open-loop load generator for Strand (coordinated-omission corrected).",
+            "run: one run at --rate for --duration after --warmup (default). sweep: runs --from, --from+--step (or " +
+                "*--factor), ... up to --to; stops at the first step whose P99 exceeds --slo-p99 or whose error " +
+                "ratio exceeds --max-error-ratio, and prints the highest passing rate."},
+        footerHeading = "%nExit status:%n",
+        footer = {"  0  done (a sweep found a sustainable rate)", "  1  the server could not be reached or set up",
+            "  2  usage error", "  3  a run got no answer at all", "  4  a sweep whose first step already failed"})
+    static final class Flags implements Callable<Integer>
     {
-        this.mode = mode;
-        url = URI.create(stripSlash(o.getOrDefault("url", DEFAULT_URL)));
-        rate = positive("rate", dbl(o, "rate", DEFAULT_RATE));
-        durationSeconds = positive("duration", seconds(o, "duration", DEFAULT_DURATION_SECONDS));
-        warmupSeconds = nonNegative("warmup", seconds(o, "warmup", DEFAULT_WARMUP_SECONDS));
-        connections = (int)positive("connections", integer(o, "connections", DEFAULT_CONNECTIONS));
-        accounts = (int)positive("accounts", integer(o, "accounts", DEFAULT_ACCOUNTS));
-        mix = CommandMix.Weights.parse(o.getOrDefault("mix", DEFAULT_MIX));
-        batch = (int)positive("batch", integer(o, "batch", DEFAULT_BATCH));
-        atomicBatch = Boolean.parseBoolean(o.getOrDefault("atomic", "false"));
-        apiKey = o.get("api-key");
-        apiKeyHeader = o.getOrDefault("api-key-header", DEFAULT_API_KEY_HEADER);
-        subscribers = (int)nonNegative("subscribers", integer(o, "subscribers", DEFAULT_SUBSCRIBERS));
-        timeoutSeconds = positive("timeout", seconds(o, "timeout", DEFAULT_TIMEOUT_SECONDS));
-        maxInFlight = (int)positive("max-in-flight", integer(o, "max-in-flight", DEFAULT_MAX_IN_FLIGHT));
-        clientThreads = (int)positive("client-threads", integer(o, "client-threads", DEFAULT_CLIENT_THREADS));
-        intervalSeconds = positive("interval", seconds(o, "interval", DEFAULT_INTERVAL_SECONDS));
-        progressSeconds = nonNegative("progress", seconds(o, "progress", DEFAULT_PROGRESS_SECONDS));
-        out = Paths.get(o.getOrDefault("out",
-            "bench-results/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-        accountPrefix = o.getOrDefault("account-prefix", "bench-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36) + "-");
-        funding = integer(o, "funding", DEFAULT_FUNDING);
-        seed = integer(o, "seed", DEFAULT_SEED);
-        skipSetup = Boolean.parseBoolean(o.getOrDefault("skip-setup", "false"));
-        sloP99Millis = positive("slo-p99", millis(o, "slo-p99", DEFAULT_SLO_P99_MILLIS));
-        maxErrorRatio = nonNegative("max-error-ratio", dbl(o, "max-error-ratio", DEFAULT_MAX_ERROR_RATIO));
-        sweepFrom = positive("from", dbl(o, "from", DEFAULT_SWEEP_FROM));
-        sweepStep = nonNegative("step", dbl(o, "step", o.containsKey("factor") ? 0 : DEFAULT_SWEEP_STEP));
-        sweepFactor = dbl(o, "factor", 1.0);
-        sweepTo = positive("to", dbl(o, "to", DEFAULT_SWEEP_TO));
-        stepDurationSeconds = positive("step-duration", seconds(o, "step-duration", DEFAULT_STEP_DURATION_SECONDS));
-        stepWarmupSeconds = nonNegative("step-warmup", seconds(o, "step-warmup", DEFAULT_STEP_WARMUP_SECONDS));
-        initialWarmupSeconds = nonNegative("initial-warmup", seconds(o, "initial-warmup", DEFAULT_INITIAL_WARMUP_SECONDS));
+        @Parameters(index = "0", arity = "0..1", defaultValue = "run", paramLabel = "run|sweep", description = "what to do; default run")
+        Mode mode;
+
+        @Option(names = "--url", defaultValue = DEFAULT_URL, description = "server base URL; default ${DEFAULT-VALUE}")
+        String url;
+        @Option(names = "--rate", defaultValue = "1000", converter = UnitConverters.Count.class,
+            description = "commands per second (open loop, fixed rate), e.g. 50k; default ${DEFAULT-VALUE}")
+        double rate;
+        @Option(names = "--duration", defaultValue = "30s", converter = UnitConverters.Seconds.class,
+            description = "measured time, e.g. 30s, 2m; default ${DEFAULT-VALUE}")
+        double duration;
+        @Option(names = "--warmup", defaultValue = "10s", converter = UnitConverters.Seconds.class,
+            description = "sent at the same rate before measuring; default ${DEFAULT-VALUE}")
+        double warmup;
+        @Option(names = "--connections", defaultValue = "32", converter = UnitConverters.IntCount.class,
+            description = "HTTP/1.1 keep-alive connections; default ${DEFAULT-VALUE}")
+        int connections;
+        @Option(names = "--accounts", defaultValue = "10000", converter = UnitConverters.IntCount.class,
+            description = "accounts the mix works over, opened first; default ${DEFAULT-VALUE}")
+        int accounts;
+        @Option(names = "--mix", defaultValue = "deposit=1",
+            description = "weights, e.g. open=1,deposit=80,withdraw=10,transfer=9; default ${DEFAULT-VALUE}")
+        String mix;
+        @Option(names = "--batch", defaultValue = "1", converter = UnitConverters.IntCount.class,
+            description = "commands per request; above 1 uses POST /commands/batch; default ${DEFAULT-VALUE}")
+        int batch;
+        @Option(names = "--atomic", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "batches are atomic; default ${DEFAULT-VALUE}")
+        boolean atomic;
+        @Option(names = "--api-key", description = "sent as 'Authorization: Bearer KEY' (or raw in --api-key-header)")
+        String apiKey;
+        @Option(names = "--api-key-header", defaultValue = "Authorization", description = "header for the key; default ${DEFAULT-VALUE}")
+        String apiKeyHeader;
+        @Option(names = "--subscribers", defaultValue = "0", converter = UnitConverters.IntCount.class,
+            description = "WebSocket subscribers measuring ack-to-arrival lag; default ${DEFAULT-VALUE}")
+        int subscribers;
+        @Option(names = "--timeout", defaultValue = "10s", converter = UnitConverters.Seconds.class,
+            description = "per-request timeout; a timeout is an error; default ${DEFAULT-VALUE}")
+        double timeout;
+        @Option(names = "--max-in-flight", defaultValue = "20000", converter = UnitConverters.IntCount.class,
+            description = "client backlog bound; sends beyond it count as errors; default ${DEFAULT-VALUE}")
+        int maxInFlight;
+        @Option(names = "--client-threads", defaultValue = "1", converter = UnitConverters.IntCount.class,
+            description = "client event loops; default ${DEFAULT-VALUE}")
+        int clientThreads;
+        @Option(names = "--account-prefix", description = "account id prefix; default random, so runs do not collide")
+        String accountPrefix;
+        @Option(names = "--funding", defaultValue = "1000000000000", converter = UnitConverters.WholeCount.class,
+            description = "initial deposit per account so withdrawals never fail; default ${DEFAULT-VALUE}")
+        long funding;
+        @Option(names = "--skip-setup", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+            description = "the accounts already exist (same --account-prefix); default ${DEFAULT-VALUE}")
+        boolean skipSetup;
+        @Option(names = "--seed", defaultValue = "42", converter = UnitConverters.WholeCount.class,
+            description = "random seed of the command mix; default ${DEFAULT-VALUE}")
+        long seed;
+        @Option(names = "--out", description = ".hlog, .hgrm, summary.txt and report.html go here; default bench-results/<time>")
+        Path out;
+        @Option(names = "--interval", defaultValue = "1s", converter = UnitConverters.Seconds.class,
+            description = "histogram log interval; default ${DEFAULT-VALUE}")
+        double interval;
+        @Option(names = "--progress", defaultValue = "5s", converter = UnitConverters.Seconds.class,
+            description = "progress line period, 0 = none; default ${DEFAULT-VALUE}")
+        double progress;
+        @Option(names = "--from", defaultValue = "1000", converter = UnitConverters.Count.class,
+            description = "sweep: first rate; default ${DEFAULT-VALUE}")
+        double from;
+        @Option(names = "--to", defaultValue = "200000", converter = UnitConverters.Count.class,
+            description = "sweep: last rate; default ${DEFAULT-VALUE}")
+        double to;
+        @Option(names = "--step", converter = UnitConverters.Count.class,
+            description = "sweep: additive step; default 1000 unless --factor is given")
+        Double step;
+        @Option(names = "--factor", defaultValue = "1", converter = UnitConverters.Count.class,
+            description = "sweep: multiplicative factor instead of a step")
+        double factor;
+        @Option(names = "--step-duration", defaultValue = "20s", converter = UnitConverters.Seconds.class,
+            description = "sweep: measured time per step; default ${DEFAULT-VALUE}")
+        double stepDuration;
+        @Option(names = "--step-warmup", defaultValue = "5s", converter = UnitConverters.Seconds.class,
+            description = "sweep: warm-up per step; default ${DEFAULT-VALUE}")
+        double stepWarmup;
+        @Option(names = "--initial-warmup", defaultValue = "20s", converter = UnitConverters.Seconds.class,
+            description = "sweep: extra warm-up of the first step (a cold server's JIT); default ${DEFAULT-VALUE}")
+        double initialWarmup;
+        @Option(names = "--slo-p99", defaultValue = "10ms", converter = UnitConverters.Millis.class,
+            description = "sweep: latency SLO at P99, e.g. 10ms, 500us (a plain number is ms); default ${DEFAULT-VALUE}")
+        double sloP99;
+        @Option(names = "--max-error-ratio", defaultValue = "0", converter = UnitConverters.Count.class,
+            description = "sweep: errors / sent allowed in a passing step; default ${DEFAULT-VALUE}")
+        double maxErrorRatio;
+
+        @Spec
+        CommandSpec spec;
+
+        private PrintStream stdout = System.out;
+
+        @Override
+        public Integer call()
+        {
+            final LoadOptions options;
+            try
+            {
+                options = new LoadOptions(this);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+            }
+            return LoadMain.execute(options, stdout);
+        }
+    }
+
+    private LoadOptions(final Flags f)
+    {
+        mode = f.mode;
+        url = URI.create(stripSlash(f.url));
+        rate = positive("rate", f.rate);
+        durationSeconds = positive("duration", f.duration);
+        warmupSeconds = nonNegative("warmup", f.warmup);
+        connections = (int)positive("connections", f.connections);
+        accounts = (int)positive("accounts", f.accounts);
+        try
+        {
+            mix = CommandMix.Weights.parse(f.mix);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("--mix " + f.mix + ": " + ex.getMessage());
+        }
+        batch = (int)positive("batch", f.batch);
+        atomicBatch = f.atomic;
+        apiKey = f.apiKey;
+        apiKeyHeader = f.apiKeyHeader;
+        subscribers = (int)nonNegative("subscribers", f.subscribers);
+        timeoutSeconds = positive("timeout", f.timeout);
+        maxInFlight = (int)positive("max-in-flight", f.maxInFlight);
+        clientThreads = (int)positive("client-threads", f.clientThreads);
+        intervalSeconds = positive("interval", f.interval);
+        progressSeconds = nonNegative("progress", f.progress);
+        out = f.out != null ? f.out : Paths.get(
+            "bench-results/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        accountPrefix = f.accountPrefix != null ? f.accountPrefix
+            : "bench-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30), 36) + "-";
+        funding = f.funding;
+        seed = f.seed;
+        skipSetup = f.skipSetup;
+        sloP99Millis = positive("slo-p99", f.sloP99);
+        maxErrorRatio = nonNegative("max-error-ratio", f.maxErrorRatio);
+        sweepFrom = positive("from", f.from);
+        sweepStep = nonNegative("step", f.step != null ? f.step : f.factor > 1 ? 0 : 1_000);
+        sweepFactor = f.factor;
+        sweepTo = positive("to", f.to);
+        stepDurationSeconds = positive("step-duration", f.stepDuration);
+        stepWarmupSeconds = nonNegative("step-warmup", f.stepWarmup);
+        initialWarmupSeconds = nonNegative("initial-warmup", f.initialWarmup);
 
         require(url.getScheme() != null && url.getScheme().startsWith("http") && url.getHost() != null,
-            "url must be http://host:port: " + url);
+            "--url must be http://host:port: " + url);
         require(mode != Mode.SWEEP || sweepStep > 0 || sweepFactor > 1, "sweep needs --step > 0 or --factor > 1");
-        require(sweepFactor >= 1, "factor must be >= 1");
+        require(sweepFactor >= 1, "--factor must be >= 1");
         require(sweepTo >= sweepFrom, "--to must be >= --from");
         require(!mix.needsAccounts() || accounts >= 2 || mix.transfer() == 0, "transfer needs at least 2 accounts");
         require(rate / batch <= 1_000_000, "at most 1,000,000 requests per second");
     }
 
-    /** Parses {@code [run|sweep] --name value ...}; {@code --name=value} works too. */
+    /**
+     * Parses {@code [run|sweep] [--option value]...} ({@code --name=value} works too).
+     *
+     * @throws IllegalArgumentException with a one-line reason naming the option.
+     */
     public static LoadOptions parse(final String... args)
     {
-        Mode mode = Mode.RUN;
-        final Map<String, String> values = new LinkedHashMap<>();
-        final List<String> rest = new ArrayList<>(List.of(args));
-        if (!rest.isEmpty() && !rest.get(0).startsWith("--"))
+        final Flags flags = new Flags();
+        final CommandLine cli = new CommandLine(flags);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        try
         {
-            final String first = rest.remove(0);
-            mode = switch (first)
-            {
-                case "run" -> Mode.RUN;
-                case "sweep" -> Mode.SWEEP;
-                default -> throw new IllegalArgumentException("unknown mode '" + first + "': use run or sweep");
-            };
+            cli.parseArgs(args);
         }
-        for (int i = 0; i < rest.size(); i++)
+        catch (final CommandLine.ParameterException ex)
         {
-            final String arg = rest.get(i);
-            if (!arg.startsWith("--"))
-            {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            final String name;
-            final String value;
-            final int eq = arg.indexOf('=');
-            if (eq > 0)
-            {
-                name = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            }
-            else
-            {
-                name = arg.substring(2);
-                if (i + 1 >= rest.size())
-                {
-                    throw new IllegalArgumentException("--" + name + " needs a value");
-                }
-                value = rest.get(++i);
-            }
-            if (!KNOWN.contains(name))
-            {
-                throw new IllegalArgumentException("unknown option --" + name);
-            }
-            values.put(name, value);
+            throw new IllegalArgumentException(ex.getMessage().replaceAll("\\s*\\R\\s*", " "), ex);
         }
-        return new LoadOptions(mode, values);
+        return new LoadOptions(flags);
     }
 
-    private static final List<String> KNOWN = List.of(
-        "url", "rate", "duration", "warmup", "connections", "accounts", "mix", "batch", "atomic", "api-key",
-        "api-key-header", "subscribers", "timeout", "max-in-flight", "client-threads", "interval", "progress", "out",
-        "account-prefix", "funding", "seed", "skip-setup", "slo-p99", "max-error-ratio", "from", "step", "factor", "to",
-        "step-duration", "step-warmup", "initial-warmup");
-
-    /** The help text. */
+    /** The help text, generated from the options. */
     public static String usage()
     {
-        return String.join("\n",
-            "strand-bench: open-loop load generator for Strand (coordinated-omission corrected).",
-            "",
-            "usage: java -jar strand-bench.jar [run|sweep] [--option value]...",
-            "",
-            "  run    one run at --rate for --duration after --warmup (default)",
-            "  sweep  runs --from, --from+--step (or *--factor), ... up to --to; stops at the first step whose P99",
-            "         exceeds --slo-p99 or whose error ratio exceeds --max-error-ratio; prints the highest passing rate",
-            "",
-            "target and load:",
-            "  --url URL              server base URL                              [" + DEFAULT_URL + "]",
-            "  --rate N               commands per second (open loop, fixed rate)   [" + (long)DEFAULT_RATE + "]",
-            "  --duration T           measured time, e.g. 30s, 2m                    [" + (long)DEFAULT_DURATION_SECONDS + "s]",
-            "  --warmup T             sent at the same rate before measuring         [" + (long)DEFAULT_WARMUP_SECONDS + "s]",
-            "  --connections N        HTTP/1.1 keep-alive connections                [" + DEFAULT_CONNECTIONS + "]",
-            "  --accounts K           accounts the mix works over, opened first      [" + DEFAULT_ACCOUNTS + "]",
-            "  --mix W                weights, e.g. open=1,deposit=80,withdraw=10,transfer=9  [" + DEFAULT_MIX + "]",
-            "  --batch N              commands per request; N > 1 uses POST /commands/batch  [1]",
-            "  --atomic B             batches are atomic                             [false]",
-            "  --api-key KEY          sent as 'Authorization: Bearer KEY' (or raw in --api-key-header)",
-            "  --api-key-header H     header for the key                              [" + DEFAULT_API_KEY_HEADER + "]",
-            "  --subscribers N        WebSocket subscribers measuring ack-to-arrival lag  [0]",
-            "  --timeout T            per-request timeout; a timeout is an error     [" + (long)DEFAULT_TIMEOUT_SECONDS + "s]",
-            "  --max-in-flight N      client backlog bound; sends beyond it are counted as errors  [" + DEFAULT_MAX_IN_FLIGHT + "]",
-            "  --client-threads N     client event loops                             [" + DEFAULT_CLIENT_THREADS + "]",
-            "  --account-prefix P     account id prefix (random by default, so runs do not collide)",
-            "  --funding N            initial deposit per account so withdrawals never fail  [" + DEFAULT_FUNDING + "]",
-            "  --skip-setup B         the accounts already exist (same --account-prefix)  [false]",
-            "  --seed N               random seed of the command mix                  [" + DEFAULT_SEED + "]",
-            "",
-            "output:",
-            "  --out DIR              .hlog, .hgrm, summary.txt and report.html        [bench-results/<time>]",
-            "  --interval T           histogram log interval                         [1s]",
-            "  --progress T           progress line period, 0 = none                 [5s]",
-            "",
-            "sweep:",
-            "  --from N --to N        first and last rate                            [" + (long)DEFAULT_SWEEP_FROM + ", " + (long)DEFAULT_SWEEP_TO + "]",
-            "  --step N | --factor F  additive step, or multiplicative factor         [" + (long)DEFAULT_SWEEP_STEP + "]",
-            "  --step-duration T      measured time per step                          [" + (long)DEFAULT_STEP_DURATION_SECONDS + "s]",
-            "  --step-warmup T        warm-up per step                               [" + (long)DEFAULT_STEP_WARMUP_SECONDS + "s]",
-            "  --initial-warmup T     extra warm-up of the first step (a cold server's JIT)  [" + (long)DEFAULT_INITIAL_WARMUP_SECONDS + "s]",
-            "  --slo-p99 T            latency SLO at P99, e.g. 10ms, 500us            [" + (long)DEFAULT_SLO_P99_MILLIS + "ms]",
-            "  --max-error-ratio R    errors / sent allowed in a passing step         [0]",
-            "");
+        return new CommandLine(new Flags()).getUsageMessage();
     }
 
-    /** Parses a duration: plain seconds, or with a unit us, ms, s, m. */
-    static double parseSeconds(final String text)
+    /** Runs the command line: {@code --help}, usage errors (one line, exit 2), then the run or the sweep. */
+    static int execute(final PrintStream stdout, final String... args)
     {
-        final String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.endsWith("us"))
-        {
-            return Double.parseDouble(t.substring(0, t.length() - 2)) / 1e6;
-        }
-        if (t.endsWith("ms"))
-        {
-            return Double.parseDouble(t.substring(0, t.length() - 2)) / 1e3;
-        }
-        if (t.endsWith("s"))
-        {
-            return Double.parseDouble(t.substring(0, t.length() - 1));
-        }
-        if (t.endsWith("m"))
-        {
-            return Double.parseDouble(t.substring(0, t.length() - 1)) * 60;
-        }
-        return Double.parseDouble(t);
-    }
-
-    /** Parses a number that may use k/m suffixes or underscores: 50k, 1.5m, 100_000. */
-    static double parseNumber(final String text)
-    {
-        final String t = text.trim().toLowerCase(Locale.ROOT).replace("_", "").replace(",", "");
-        if (t.endsWith("k"))
-        {
-            return Double.parseDouble(t.substring(0, t.length() - 1)) * 1e3;
-        }
-        if (t.endsWith("m"))
-        {
-            return Double.parseDouble(t.substring(0, t.length() - 1)) * 1e6;
-        }
-        return Double.parseDouble(t);
-    }
-
-    private static double seconds(final Map<String, String> o, final String name, final double absent)
-    {
-        final String v = o.get(name);
-        try
-        {
-            return v == null ? absent : parseSeconds(v);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("--" + name + " is not a duration: " + v);
-        }
-    }
-
-    private static double millis(final Map<String, String> o, final String name, final double absent)
-    {
-        final String v = o.get(name);
-        if (v == null)
-        {
-            return absent;
-        }
-        final String t = v.trim().toLowerCase(Locale.ROOT);
-        try
-        {
-            return t.endsWith("us") || t.endsWith("ms") || t.endsWith("s") ? parseSeconds(t) * 1e3 : Double.parseDouble(t);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("--" + name + " is not a duration: " + v);
-        }
-    }
-
-    private static double dbl(final Map<String, String> o, final String name, final double absent)
-    {
-        final String v = o.get(name);
-        try
-        {
-            return v == null ? absent : parseNumber(v);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException("--" + name + " is not a number: " + v);
-        }
-    }
-
-    private static long integer(final Map<String, String> o, final String name, final long absent)
-    {
-        final double d = dbl(o, name, absent);
-        if (d != Math.rint(d))
-        {
-            throw new IllegalArgumentException("--" + name + " must be an integer: " + o.get(name));
-        }
-        return (long)d;
+        final Flags flags = new Flags();
+        flags.stdout = stdout;
+        return Cli.execute("strand-bench", flags, args);
     }
 
     private static double positive(final String name, final double value)

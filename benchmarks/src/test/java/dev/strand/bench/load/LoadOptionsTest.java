@@ -17,7 +17,7 @@ class LoadOptionsTest
 
         assertThat(o.mode).isEqualTo(LoadOptions.Mode.RUN);
         assertThat(o.url.toString()).isEqualTo(LoadOptions.DEFAULT_URL);
-        assertThat(o.rate).isEqualTo(LoadOptions.DEFAULT_RATE);
+        assertThat(o.rate).isEqualTo(1_000);
         assertThat(o.batch).isEqualTo(1);
         assertThat(o.apiKey).isNull();
         assertThat(o.accountPrefix).startsWith("bench-");
@@ -65,16 +65,16 @@ class LoadOptionsTest
         assertThat(step.durationSeconds).isEqualTo(3);
         assertThat(step.skipSetup).isTrue();
         assertThat(step.accountPrefix).isEqualTo("x-");
-        assertThat(step.initialWarmupSeconds).isEqualTo(LoadOptions.DEFAULT_INITIAL_WARMUP_SECONDS);
+        assertThat(step.initialWarmupSeconds).isEqualTo(20);
     }
 
     @Test
     void shouldRejectBadInput()
     {
         assertThatThrownBy(() -> LoadOptions.parse("--rate", "0")).hasMessageContaining("--rate");
-        assertThatThrownBy(() -> LoadOptions.parse("--nope", "1")).hasMessageContaining("unknown option --nope");
-        assertThatThrownBy(() -> LoadOptions.parse("--rate")).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> LoadOptions.parse("walk")).hasMessageContaining("unknown mode");
+        assertThatThrownBy(() -> LoadOptions.parse("--nope")).hasMessageContaining("Unknown option: '--nope'");
+        assertThatThrownBy(() -> LoadOptions.parse("--rate")).hasMessageContaining("Missing required parameter for option '--rate'");
+        assertThatThrownBy(() -> LoadOptions.parse("walk")).hasMessageContaining("expected one of [RUN, SWEEP]");
         assertThatThrownBy(() -> LoadOptions.parse("--duration", "soon")).hasMessageContaining("duration");
         assertThatThrownBy(() -> LoadOptions.parse("--url", "ftp://x")).hasMessageContaining("url");
         assertThatThrownBy(() -> LoadOptions.parse("--accounts", "1", "--mix", "transfer=1")).hasMessageContaining("2 accounts");
@@ -90,5 +90,24 @@ class LoadOptionsTest
         {
             assertThat(usage).contains(option);
         }
+    }
+
+    @Test
+    void shouldAnswerUsageErrorsWithOneLineAndStatusTwo()
+    {
+        final java.io.PrintStream err = System.err;
+        final java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try
+        {
+            assertThat(LoadOptions.execute(System.out, "--rate", "0")).isEqualTo(2);
+            assertThat(LoadOptions.execute(System.out, "--duration", "soon")).isEqualTo(2);
+        }
+        finally
+        {
+            System.setErr(err);
+        }
+        assertThat(captured.toString().lines()).hasSize(2).allMatch(l -> l.startsWith("strand-bench: "));
+        assertThat(captured.toString()).contains("--rate must be > 0").doesNotContain("\tat ");
     }
 }
