@@ -10,13 +10,13 @@ import java.nio.ByteOrder;
  * Reads what {@link BinaryFieldWriter} wrote, positionally. A read past the end means the stored bytes do not
  * match the codec: {@link IllegalStateException}.
  */
-final class BinaryFieldReader implements FieldReader
+public final class BinaryFieldReader implements FieldReader
 {
     private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
     private int offset;
     private int limit;
 
-    BinaryFieldReader wrap(final DirectBuffer source, final int offset, final int length)
+    public BinaryFieldReader wrap(final DirectBuffer source, final int offset, final int length)
     {
         if (length == 0)
         {
@@ -40,7 +40,7 @@ final class BinaryFieldReader implements FieldReader
     }
 
     /** True when every stored byte was read: a codec that reads less than was written is a mismatch. */
-    boolean exhausted()
+    public boolean exhausted()
     {
         return offset == limit;
     }

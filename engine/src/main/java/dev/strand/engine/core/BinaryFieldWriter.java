@@ -10,33 +10,33 @@ import java.nio.ByteOrder;
  * Positional binary encoding of fields (names are not stored): longs as 8 bytes little-endian, booleans as one
  * byte, strings as an int length (-1 for null) and UTF-8 bytes. Reused: {@link #reset()} between values.
  */
-final class BinaryFieldWriter implements FieldWriter
+public final class BinaryFieldWriter implements FieldWriter
 {
     private final MutableDirectBuffer buffer;
     private int length;
 
-    BinaryFieldWriter()
+    public BinaryFieldWriter()
     {
         this(new ExpandableDirectByteBuffer(256));
     }
 
-    BinaryFieldWriter(final MutableDirectBuffer buffer)
+    public BinaryFieldWriter(final MutableDirectBuffer buffer)
     {
         this.buffer = buffer;
     }
 
-    BinaryFieldWriter reset()
+    public BinaryFieldWriter reset()
     {
         length = 0;
         return this;
     }
 
-    MutableDirectBuffer buffer()
+    public MutableDirectBuffer buffer()
     {
         return buffer;
     }
 
-    int length()
+    public int length()
     {
         return length;
     }

@@ -7,17 +7,10 @@ import dev.strand.engine.api.BatchResult;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandCallback;
 import dev.strand.engine.api.CommandResult;
-import dev.strand.engine.api.Envelope;
-import dev.strand.engine.api.InvalidCommandException;
 import dev.strand.engine.api.Rejection;
-import dev.strand.engine.api.RejectionKind;
-import dev.strand.engine.api.ResultCodes;
-import dev.strand.engine.spi.CommandType;
 import dev.strand.engine.spi.FieldReader;
-import dev.strand.engine.spi.InvalidFieldException;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -47,12 +40,11 @@ final class CommandIngress
             slot.ingressNanos = System.nanoTime();
         };
 
-    private final ModuleRegistry registry;
+    private final CommandFactory factory;
     private final RingBuffer<CommandSlot> ring;
     private final Counters counters;
     private final HaltState halt;
     private final CapacityGuard capacity;
-    private final LongSupplier epochMicros;
     private final BooleanSupplier closed;
 
     CommandIngress(
@@ -64,12 +56,11 @@ final class CommandIngress
         final LongSupplier epochMicros,
         final BooleanSupplier closed)
     {
-        this.registry = registry;
+        this.factory = new CommandFactory(registry, epochMicros);
         this.ring = ring;
         this.counters = counters;
         this.halt = halt;
         this.capacity = capacity;
-        this.epochMicros = epochMicros;
         this.closed = closed;
     }
 
@@ -81,30 +72,7 @@ final class CommandIngress
         final String correlationId,
         final FieldReader data)
     {
-        final CommandType<?, ?> commandType = type == null ? null : registry.commandType(type);
-        if (commandType == null)
-        {
-            throw new InvalidCommandException(new Rejection(RejectionKind.INVALID, ResultCodes.UNKNOWN_COMMAND_TYPE,
-                "unknown command type " + (type == null ? "(none)" : "'" + abbreviate(type) + "'") +
-                "; registered types: " + String.join(", ", registry.commandTypeNames()), "type", -1));
-        }
-        Envelope.check(commandId, aggregateId, expectedVersion, correlationId);
-        final CommandFingerprint fingerprint = CommandFingerprint.over(data, type, aggregateId, expectedVersion);
-        final Object payload;
-        try
-        {
-            payload = commandType.decoder().decode(fingerprint);
-        }
-        catch (final InvalidFieldException ex)
-        {
-            throw new InvalidCommandException(Rejection.invalidField(ex.field(), ex.getMessage()));
-        }
-        if (payload == null)
-        {
-            throw new InvalidCommandException(Rejection.invalidField("data", "the command's data could not be decoded"));
-        }
-        return new Command(commandId != null ? commandId : UUID.randomUUID().toString(), commandType, aggregateId,
-            expectedVersion, correlationId, payload, epochMicros.getAsLong(), fingerprint.fingerprint());
+        return factory.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data, null);
     }
 
     void submit(final Command command, final CommandCallback callback)
@@ -160,10 +128,5 @@ final class CommandIngress
             return halted;
         }
         return capacity.refusal(command);
-    }
-
-    private static String abbreviate(final String value)
-    {
-        return value.length() > 64 ? value.substring(0, 64) + "..." : value;
     }
 }

@@ -14,7 +14,7 @@ public final class DataDirectoryInUseException extends IllegalStateException
 
     private final long holderPid;
 
-    DataDirectoryInUseException(final Path dataDir, final JournalLockedException cause)
+    public DataDirectoryInUseException(final Path dataDir, final JournalLockedException cause)
     {
         super("data directory " + dataDir.toAbsolutePath() + " is in use by another Strand server" +
             (cause.holderPid() > 0 ? " (pid " + cause.holderPid() + ")" : ""), cause);

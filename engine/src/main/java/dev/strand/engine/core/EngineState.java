@@ -14,7 +14,7 @@ import java.util.Map;
  * applied. The writer, the read model and the snapshotter each own one; it is single-threaded except that the
  * read model gives it a concurrent map so queries can read entries.
  */
-final class EngineState
+public final class EngineState
 {
     /** Version 3 keeps each remembered command's fingerprint; version 2 bodies (without) are still read. */
     static final int SNAPSHOT_BODY_VERSION = 3;
@@ -28,6 +28,16 @@ final class EngineState
     private final BinaryFieldReader stateReader = new BinaryFieldReader();
     private long position;
 
+    /**
+     * An empty state (position 0), for a driver that rebuilds it itself (from a snapshot and a replicated log).
+     *
+     * @param windowCapacity command ids remembered for idempotent replays.
+     */
+    public static EngineState empty(final ModuleRegistry registry, final int windowCapacity)
+    {
+        return new EngineState(registry, new org.agrona.collections.Object2ObjectHashMap<>(), windowCapacity);
+    }
+
     EngineState(final ModuleRegistry registry, final Map<String, AggregateEntry> aggregates, final int windowCapacity)
     {
         this.registry = registry;
@@ -36,7 +46,8 @@ final class EngineState
         this.codec = new EventCodec(registry);
     }
 
-    long position()
+    /** @return the journal position applied. */
+    public long position()
     {
         return position;
     }
@@ -46,7 +57,7 @@ final class EngineState
         return aggregates.get(aggregateId);
     }
 
-    int aggregateCount()
+    public int aggregateCount()
     {
         return aggregates.size();
     }
@@ -135,7 +146,7 @@ final class EngineState
      * A hash of the whole state: aggregates combined order-independently (map iteration order differs between
      * replicas), the window in FIFO order, and the position. Equal states give equal hashes on every replica.
      */
-    long hash()
+    public long hash()
     {
         final long windowHash = window.fold(17, (acc, value) -> Hashing.mix(acc * 31 + value));
         return Hashing.mix(aggregatesHash() ^ Hashing.mix(windowHash) ^ Hashing.mix(position));
@@ -163,7 +174,7 @@ final class EngineState
 
     /** Writes a snapshot body: format version, position, aggregates, window. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    void writeSnapshot(final DataOutputStream out) throws IOException
+    public void writeSnapshot(final DataOutputStream out) throws IOException
     {
         out.writeInt(SNAPSHOT_BODY_VERSION);
         out.writeLong(position);
@@ -196,7 +207,7 @@ final class EngineState
      * its aggregates here, and the older snapshot read next must not inherit them.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    void readSnapshot(final long containerPosition, final DataInputStream in) throws IOException
+    public void readSnapshot(final long containerPosition, final DataInputStream in) throws IOException
     {
         aggregates.clear();
         window.clear();
