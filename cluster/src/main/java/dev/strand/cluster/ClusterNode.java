@@ -1,0 +1,305 @@
+package dev.strand.cluster;
+
+import dev.strand.engine.api.EngineConfig;
+import dev.strand.engine.core.DataDirectoryInUseException;
+import dev.strand.engine.core.ModuleRegistry;
+import dev.strand.journal.Journal;
+import dev.strand.journal.JournalConfig;
+import dev.strand.journal.JournalLockedException;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One cluster member, in the caller's JVM: this member's journal (whose lock guards the data directory), a
+ * {@link ClusteredMediaDriver} (media driver, archive and consensus module) and a {@link ClusteredServiceContainer}
+ * running the {@link StrandClusteredService}. Directories: {@code <clusterDir>/aeron} (the driver's, deleted at start
+ * and at close), {@code <clusterDir>/archive} (the recorded log and snapshots), {@code <clusterDir>/cluster} (the
+ * recording log, mark files). Settings: {@link ClusterNodeConfig}; why they are what they are: docs/cluster.md.
+ *
+ * <p>Threads (SHARED modes, for 2 cores): the driver's one agent thread, the archive's, the consensus module's and
+ * the service container's ({@code clustered-service}); each idles with the configured strategy.
+ *
+ * <p>Start after a crash (CLUSTER.md, trap 1): Aeron's archive refuses to start for about 10 s after its previous
+ * owner died, because its mark file still looks active. The node holds the journal's lock first; holding it means
+ * the previous owner of this data directory is gone, so the stale archive mark file is deleted before the archive
+ * starts.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final String ARCHIVE_MARK_FILE = "archive-mark.dat";
+
+    private final ClusterNodeConfig config;
+    private final Journal journal;
+    private final StrandClusteredService service;
+    private final AtomicLong errors = new AtomicLong();
+    private ClusteredMediaDriver mediaDriver;
+    private ClusteredServiceContainer container;
+    private volatile boolean closed;
+
+    private ClusterNode(final ClusterNodeConfig config)
+    {
+        this.config = config;
+        final EngineConfig engine = config.engine();
+        this.journal = openJournal(engine);
+        boolean started = false;
+        try
+        {
+            final ModuleRegistry registry = new ModuleRegistry(engine.modules());
+            service = new StrandClusteredService(registry, journal, engine.idempotencyWindow(),
+                engine.durability() == dev.strand.journal.Durability.SYNC);
+            clearStaleMarkFiles();
+            launch();
+            started = true;
+        }
+        finally
+        {
+            if (!started)
+            {
+                close();
+            }
+        }
+    }
+
+    /** Opens the journal (taking the data directory's lock), then starts Aeron's parts. */
+    public static ClusterNode launch(final ClusterNodeConfig config)
+    {
+        return new ClusterNode(config);
+    }
+
+    private static Journal openJournal(final EngineConfig engine)
+    {
+        try
+        {
+            return Journal.open(JournalConfig.builder(engine.journalDir())
+                .durability(engine.durability())
+                .rollCycle(engine.rollCycle())
+                .preallocate(engine.preallocate())
+                .verifyOnOpen(engine.verifyOnOpen())
+                .minFreeBytes(engine.minFreeBytes())
+                .build());
+        }
+        catch (final JournalLockedException ex)
+        {
+            throw new DataDirectoryInUseException(engine.dataDir(), ex);
+        }
+    }
+
+    private Path aeronDir()
+    {
+        return config.clusterDir().resolve("aeron");
+    }
+
+    private Path archiveDir()
+    {
+        return config.clusterDir().resolve("archive");
+    }
+
+    private Path consensusDir()
+    {
+        return config.clusterDir().resolve("cluster");
+    }
+
+    /** We hold the data directory's lock: whoever wrote the archive's mark file is gone. */
+    private void clearStaleMarkFiles()
+    {
+        final Path mark = archiveDir().resolve(ARCHIVE_MARK_FILE);
+        try
+        {
+            if (Files.deleteIfExists(mark))
+            {
+                LOG.info("removed the archive mark file left by this data directory's previous owner: {}", mark);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot remove stale archive mark file " + mark, ex);
+        }
+    }
+
+    private void launch()
+    {
+        final ClusterMembers.Member self = config.members().member(config.memberId());
+        final String host = self.host();
+        final String aeronDir = aeronDir().toString();
+
+        final MediaDriver.Context driver = new MediaDriver.Context()
+            .aeronDirectoryName(aeronDir)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(config.idleStrategy().equals("backoff") ? new org.agrona.concurrent.BackoffIdleStrategy() :
+                ClusterNodeConfig.idleStrategySupplier(config.idleStrategy()).get())
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(config.otherTermLength())
+            .ipcTermBufferLength(config.otherTermLength())
+            .errorHandler(this::onError);
+
+        final Archive.Context archive = new Archive.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveDir(archiveDir().toFile())
+            .controlChannel("aeron:udp?endpoint=" + self.endpoint(ClusterMembers.ARCHIVE_CONTROL_OFFSET))
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .localControlChannel("aeron:ipc?term-length=" + config.otherTermLength())
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(ClusterNodeConfig.idleStrategySupplier(config.idleStrategy()))
+            .segmentFileLength(config.archiveSegmentLength())
+            .fileSyncLevel(config.fileSyncLevel())
+            .catalogFileSyncLevel(config.fileSyncLevel())
+            .deleteArchiveOnStart(false)
+            .errorHandler(this::onError);
+
+        final AeronArchive.Context archiveClient = new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .controlRequestChannel(archive.localControlChannel())
+            .controlRequestStreamId(archive.localControlStreamId())
+            .controlResponseChannel(archive.localControlChannel())
+            .aeronDirectoryName(aeronDir)
+            .errorHandler(this::onError);
+
+        final ConsensusModule.Context consensus = new ConsensusModule.Context()
+            .clusterMemberId(config.memberId())
+            .clusterMembers(config.members().aeronClusterMembers())
+            .clusterDir(consensusDir().toFile())
+            .aeronDirectoryName(aeronDir)
+            .archiveContext(archiveClient.clone())
+            .ingressChannel("aeron:udp?term-length=" + config.clientTermLength())
+            .logChannel("aeron:udp?term-length=" + config.logTermLength())
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .leaderHeartbeatIntervalNs(config.heartbeatIntervalNs())
+            .leaderHeartbeatTimeoutNs(config.heartbeatTimeoutNs())
+            .electionTimeoutNs(config.electionTimeoutNs())
+            .startupCanvassTimeoutNs(config.startupCanvassTimeoutNs())
+            .sessionTimeoutNs(config.sessionTimeoutNs())
+            .fileSyncLevel(config.fileSyncLevel())
+            .idleStrategySupplier(ClusterNodeConfig.idleStrategySupplier(config.idleStrategy()))
+            .deleteDirOnStart(false)
+            .errorHandler(this::onError);
+
+        final ClusteredServiceContainer.Context serviceContext = new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(aeronDir)
+            .archiveContext(archiveClient.clone())
+            .clusterDir(consensusDir().toFile())
+            .clusteredService(service)
+            .idleStrategySupplier(ClusterNodeConfig.idleStrategySupplier(config.idleStrategy()))
+            .errorHandler(this::onError);
+
+        mediaDriver = ClusteredMediaDriver.launch(driver, archive, consensus);
+        container = ClusteredServiceContainer.launch(serviceContext);
+        LOG.info("cluster member {} of {} started ({}), data in {}", config.memberId(), config.members(),
+            config.idleStrategy(), config.clusterDir());
+    }
+
+    /**
+     * Aeron reports cluster events (a heartbeat timeout, a truncated log tail, a graceful stop's "quorum position went
+     * backwards") through the error handler (CLUSTER.md, trap 6): those are logged as warnings, not errors.
+     */
+    private void onError(final Throwable t)
+    {
+        errors.incrementAndGet();
+        if (closed)
+        {
+            LOG.debug("while closing: {}", t.toString());
+        }
+        else if (t instanceof AeronException ae && ae.category() != AeronException.Category.ERROR)
+        {
+            LOG.warn("cluster member {}: {}", config.memberId(), t.getMessage());
+        }
+        else
+        {
+            LOG.error("cluster member {}: {}", config.memberId(), t.toString(), t);
+        }
+    }
+
+    public int memberId()
+    {
+        return config.memberId();
+    }
+
+    public ClusterNodeConfig config()
+    {
+        return config;
+    }
+
+    /** The driver's directory: a {@link ClusterClient} in this JVM may use this node's driver. */
+    public String aeronDirectoryName()
+    {
+        return aeronDir().toString();
+    }
+
+    public StrandClusteredService service()
+    {
+        return service;
+    }
+
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    public boolean isLeader()
+    {
+        return service.role() == Cluster.Role.LEADER;
+    }
+
+    /** Errors and cluster events Aeron reported since start. */
+    public long errorCount()
+    {
+        return errors.get();
+    }
+
+    /**
+     * Asks the cluster to take a snapshot (the cluster-control toggle; only the leader's is acted on). Aeron takes
+     * none by itself.
+     *
+     * @return false when this member is not the leader or a toggle is already pending.
+     */
+    public boolean requestSnapshot()
+    {
+        if (!isLeader())
+        {
+            return false;
+        }
+        final AtomicCounter toggle = ClusterControl.findControlToggle(
+            mediaDriver.consensusModule().context().aeron().countersReader(), mediaDriver.consensusModule().context().clusterId());
+        return toggle != null && ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+    }
+
+    /** Stops the service container, then the consensus module, archive and driver, then closes the journal. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        CloseHelper.quietClose(container);
+        CloseHelper.quietClose(mediaDriver);
+        service.close();
+        journal.close();
+        LOG.info("cluster member {} stopped", config.memberId());
+    }
+}

@@ -1,0 +1,360 @@
+package dev.strand.cluster;
+
+import dev.strand.engine.api.Command;
+import dev.strand.engine.core.CommandFactory;
+import dev.strand.engine.core.RecordingFieldReader;
+import dev.strand.engine.spi.FieldReader;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.strand.cluster.WireBuffers.ORDER;
+import static dev.strand.cluster.WireBuffers.need;
+
+/**
+ * How commands travel in the cluster log: one message per command or per batch (atomic or not), deterministic and
+ * versioned. No second data format: a command's data travels as the reads its module's decoder made at ingress (name,
+ * kind, value, in order), and every member builds the payload again by running the same decoder over those reads
+ * ({@link CommandFactory#rebuild}); the fingerprint folded at ingress must come out equal.
+ *
+ * <pre>
+ * message:  version u8 (1) | kind u8 (1 single, 2 batch, 3 atomic batch) | reserved u16 | count i32 |
+ *           correlationId i64 (the client's, echoed in the reply) | command * count
+ * command:  timestampMicros i64 | expectedVersion i64 | fingerprint i64 | commandId str | type str |
+ *           aggregateId str | correlationId str | readCount i32 | read * readCount
+ * read:     kind u8 (1 long, 2 string, 3 boolean) | name str | value (i64 | str | u8)
+ * str:      length i32 (-1 = null) | UTF-8 bytes;   all integers little-endian
+ * </pre>
+ */
+final class CommandMessages
+{
+    static final byte VERSION = 1;
+    static final byte SINGLE = 1;
+    static final byte BATCH = 2;
+    static final byte ATOMIC_BATCH = 3;
+
+    static final int VERSION_OFFSET = 0;
+    static final int KIND_OFFSET = 1;
+    static final int COUNT_OFFSET = 4;
+    static final int CORRELATION_OFFSET = 8;
+    static final int HEADER_LENGTH = 16;
+
+    static final byte READ_LONG = 1;
+    static final byte READ_STRING = 2;
+    static final byte READ_BOOLEAN = 3;
+
+    private static final int FIXED_COMMAND_FIELDS = 3 * Long.BYTES;
+
+    private CommandMessages()
+    {
+    }
+
+    /**
+     * Builds one message at ingress (any thread; one encoder per message): each {@link #add} decodes a command with the
+     * module's decoder, checking it exactly as the single node does, and records its reads into the message.
+     */
+    static final class Encoder implements RecordingFieldReader.Sink
+    {
+        private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        private final List<Command> commands = new ArrayList<>(1);
+        private final byte kind;
+        private int offset = HEADER_LENGTH;
+        private int readCount;
+
+        Encoder(final byte kind)
+        {
+            this.kind = kind;
+        }
+
+        /**
+         * @return the command as built at ingress (its id given if absent, its time stamped).
+         * @throws dev.strand.engine.api.InvalidCommandException as {@link CommandFactory#newCommand} does; the
+         *                                                       message is then unchanged.
+         */
+        Command add(final CommandFactory factory, final String commandId, final String type, final String aggregateId,
+            final long expectedVersion, final String correlationId, final FieldReader data)
+        {
+            if (kind == SINGLE && !commands.isEmpty())
+            {
+                throw new IllegalStateException("a single-command message holds one command");
+            }
+            // The gateway always has a command id: one is given here when the client sent none, so retries of the
+            // same message across a leader change stay idempotent.
+            final String id = commandId != null ? commandId : java.util.UUID.randomUUID().toString();
+            final int start = offset;
+            final int readsAt = start + FIXED_COMMAND_FIELDS;
+            // Reads are recorded while the decoder runs, after the envelope; time and fingerprint are filled in after.
+            offset = WireBuffers.putString(buffer, readsAt, id);
+            offset = WireBuffers.putString(buffer, offset, type);
+            offset = WireBuffers.putString(buffer, offset, aggregateId);
+            offset = WireBuffers.putString(buffer, offset, correlationId);
+            final int readCountAt = offset;
+            offset += Integer.BYTES;
+            readCount = 0;
+            final Command command;
+            try
+            {
+                command = factory.newCommand(id, type, aggregateId, expectedVersion, correlationId, data, this);
+            }
+            catch (final RuntimeException ex)
+            {
+                offset = start;
+                throw ex;
+            }
+            buffer.putLong(start, command.timestampMicros(), ORDER);
+            buffer.putLong(start + Long.BYTES, expectedVersion, ORDER);
+            buffer.putLong(start + 2 * Long.BYTES, command.fingerprint(), ORDER);
+            buffer.putInt(readCountAt, readCount, ORDER);
+            commands.add(command);
+            return command;
+        }
+
+        /** The commands added, in order. */
+        List<Command> commands()
+        {
+            return commands;
+        }
+
+        /** @return the finished message, its correlation id still 0 (the client sets it). */
+        byte[] toBytes()
+        {
+            buffer.putByte(VERSION_OFFSET, VERSION);
+            buffer.putByte(KIND_OFFSET, kind);
+            buffer.putShort(KIND_OFFSET + 1, (short)0, ORDER);
+            buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
+            buffer.putLong(CORRELATION_OFFSET, 0, ORDER);
+            final byte[] bytes = new byte[offset];
+            buffer.getBytes(0, bytes);
+            return bytes;
+        }
+
+        @Override
+        public void onLong(final String name, final long value)
+        {
+            offset = readHeader(READ_LONG, name);
+            buffer.putLong(offset, value, ORDER);
+            offset += Long.BYTES;
+        }
+
+        @Override
+        public void onString(final String name, final String value)
+        {
+            offset = readHeader(READ_STRING, name);
+            offset = WireBuffers.putString(buffer, offset, value);
+        }
+
+        @Override
+        public void onBoolean(final String name, final boolean value)
+        {
+            offset = readHeader(READ_BOOLEAN, name);
+            buffer.putByte(offset, value ? (byte)1 : (byte)0);
+            offset += 1;
+        }
+
+        private int readHeader(final byte readKind, final String name)
+        {
+            readCount++;
+            buffer.putByte(offset, readKind);
+            return WireBuffers.putString(buffer, offset + 1, name);
+        }
+    }
+
+    /** Sets the client's correlation id into a finished message. */
+    static void correlationId(final MutableDirectBuffer message, final int offset, final long correlationId)
+    {
+        message.putLong(offset + CORRELATION_OFFSET, correlationId, ORDER);
+    }
+
+    /**
+     * Reads messages on the members (the service's thread; reused). {@link #wrap} then {@link #next} for each command.
+     */
+    static final class Decoder
+    {
+        private final CommandFactory factory;
+        private final ReplayReader reads = new ReplayReader();
+        private DirectBuffer buffer;
+        private int limit;
+        private int offset;
+        private byte kind;
+        private int count;
+        private long correlationId;
+
+        Decoder(final CommandFactory factory)
+        {
+            this.factory = factory;
+        }
+
+        /**
+         * @throws WireBuffers.MalformedMessageException for an unknown version or kind, or a short header.
+         */
+        Decoder wrap(final DirectBuffer message, final int messageOffset, final int length)
+        {
+            this.buffer = message;
+            this.limit = messageOffset + length;
+            need(messageOffset, HEADER_LENGTH, limit);
+            final byte version = message.getByte(messageOffset + VERSION_OFFSET);
+            if (version != VERSION)
+            {
+                throw new WireBuffers.MalformedMessageException("unknown command message version " + version +
+                    " (this build reads " + VERSION + ")");
+            }
+            kind = message.getByte(messageOffset + KIND_OFFSET);
+            if (kind != SINGLE && kind != BATCH && kind != ATOMIC_BATCH)
+            {
+                throw new WireBuffers.MalformedMessageException("unknown command message kind " + kind);
+            }
+            count = message.getInt(messageOffset + COUNT_OFFSET, ORDER);
+            if (count < 0 || (kind == SINGLE && count != 1))
+            {
+                throw new WireBuffers.MalformedMessageException("bad command count " + count + " for kind " + kind);
+            }
+            correlationId = message.getLong(messageOffset + CORRELATION_OFFSET, ORDER);
+            offset = messageOffset + HEADER_LENGTH;
+            return this;
+        }
+
+        byte kind()
+        {
+            return kind;
+        }
+
+        int count()
+        {
+            return count;
+        }
+
+        long correlationId()
+        {
+            return correlationId;
+        }
+
+        /**
+         * Builds the next command again through its module's decoder.
+         *
+         * @throws WireBuffers.MalformedMessageException when the bytes do not follow the format.
+         * @throws IllegalStateException                 when this member's module decodes the reads differently.
+         */
+        Command next()
+        {
+            need(offset, FIXED_COMMAND_FIELDS, limit);
+            final long timestampMicros = buffer.getLong(offset, ORDER);
+            final long expectedVersion = buffer.getLong(offset + Long.BYTES, ORDER);
+            final long fingerprint = buffer.getLong(offset + 2 * Long.BYTES, ORDER);
+            int at = offset + FIXED_COMMAND_FIELDS;
+            final String commandId = WireBuffers.getString(buffer, at, limit);
+            at += WireBuffers.stringSize(buffer, at, limit);
+            final String type = WireBuffers.getString(buffer, at, limit);
+            at += WireBuffers.stringSize(buffer, at, limit);
+            final String aggregateId = WireBuffers.getString(buffer, at, limit);
+            at += WireBuffers.stringSize(buffer, at, limit);
+            final String correlation = WireBuffers.getString(buffer, at, limit);
+            at += WireBuffers.stringSize(buffer, at, limit);
+            need(at, Integer.BYTES, limit);
+            final int readCount = buffer.getInt(at, ORDER);
+            at += Integer.BYTES;
+            if (commandId == null || type == null || aggregateId == null || readCount < 0)
+            {
+                throw new WireBuffers.MalformedMessageException("command without id, type or aggregate id");
+            }
+            reads.wrap(buffer, at, limit, readCount);
+            final Command command = factory.rebuild(commandId, type, aggregateId, expectedVersion, correlation, reads,
+                timestampMicros, fingerprint);
+            if (reads.remaining() != 0)
+            {
+                throw new IllegalStateException("the " + type + " decoder read " + (readCount - reads.remaining()) +
+                    " fields of command " + commandId + " where ingress recorded " + readCount);
+            }
+            offset = reads.offset();
+            return command;
+        }
+    }
+
+    /**
+     * Replays recorded reads through the {@link FieldReader} interface: each read must ask for the field, by name and
+     * kind, that ingress recorded at that point; the value is the recorded one. Names are compared without allocating.
+     */
+    static final class ReplayReader implements FieldReader
+    {
+        private DirectBuffer buffer;
+        private int offset;
+        private int limit;
+        private int remaining;
+
+        void wrap(final DirectBuffer source, final int start, final int end, final int count)
+        {
+            buffer = source;
+            offset = start;
+            limit = end;
+            remaining = count;
+        }
+
+        int remaining()
+        {
+            return remaining;
+        }
+
+        int offset()
+        {
+            return offset;
+        }
+
+        private void expect(final byte kind, final String name)
+        {
+            if (remaining == 0)
+            {
+                throw new IllegalStateException("field '" + name + "' read where ingress recorded no more reads");
+            }
+            need(offset, 1, limit);
+            final byte recordedKind = buffer.getByte(offset);
+            if (recordedKind != kind || !WireBuffers.stringEquals(buffer, offset + 1, limit, name))
+            {
+                throw new IllegalStateException("field '" + name + "' (kind " + kind + ") read where ingress recorded '" +
+                    WireBuffers.getString(buffer, offset + 1, limit) + "' (kind " + recordedKind + ")");
+            }
+            offset += 1 + WireBuffers.stringSize(buffer, offset + 1, limit);
+            remaining--;
+        }
+
+        @Override
+        public long readLong(final String name)
+        {
+            expect(READ_LONG, name);
+            need(offset, Long.BYTES, limit);
+            final long value = buffer.getLong(offset, ORDER);
+            offset += Long.BYTES;
+            return value;
+        }
+
+        @Override
+        public long readLong(final String name, final long absent)
+        {
+            return readLong(name);
+        }
+
+        @Override
+        public String readString(final String name)
+        {
+            expect(READ_STRING, name);
+            final String value = WireBuffers.getString(buffer, offset, limit);
+            offset += WireBuffers.stringSize(buffer, offset, limit);
+            return value;
+        }
+
+        @Override
+        public String readString(final String name, final String absent)
+        {
+            return readString(name);
+        }
+
+        @Override
+        public boolean readBoolean(final String name, final boolean absent)
+        {
+            expect(READ_BOOLEAN, name);
+            need(offset, 1, limit);
+            return buffer.getByte(offset++) != 0;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.strand.cluster;
+
+import dev.strand.engine.api.BatchResult;
+import dev.strand.engine.api.Command;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.spi.MapFieldReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Three real Aeron Cluster members in this JVM on loopback; each test bounded in time. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterIT
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldJournalIdenticallyOnEveryMemberAndReplayARepeatedCommand() throws Exception
+    {
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
+        {
+            cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            open(client, "acc-2");
+            final List<CompletableFuture<CommandResult>> deposits = new ArrayList<>();
+            for (int i = 0; i < 200; i++)
+            {
+                deposits.add(deposit(client, "dep-" + i, i % 2 == 0 ? "acc-1" : "acc-2", 10));
+            }
+            for (final CompletableFuture<CommandResult> f : deposits)
+            {
+                assertThat(f.get(30, TimeUnit.SECONDS).accepted()).isTrue();
+            }
+            final BatchResult batch = client.submitBatch(List.of(
+                new ClusterClient.Item("t-1", "Transfer", "acc-1", Command.ANY_VERSION, null,
+                    new MapFieldReader(Map.of("to", "acc-2", "amount", 5L))),
+                new ClusterClient.Item("w-1", "Withdraw", "acc-2", Command.ANY_VERSION, null,
+                    new MapFieldReader(Map.of("amount", 1_000_000L)))), true).get(30, TimeUnit.SECONDS);
+            assertThat(batch.failedIndex()).as("the overdraft fails the atomic batch").isEqualTo(1);
+
+            final CommandResult first = deposit(client, "dep-0", "acc-1", 10).get(30, TimeUnit.SECONDS);
+            assertThat(first.replayed()).isTrue();
+            assertThat(first.events()).hasSize(1);
+            final CommandResult original = deposits.get(0).get();
+            assertThat(first.position()).isEqualTo(original.position());
+            assertThat(first.events().get(0).data()).isEqualTo(original.events().get(0).data());
+
+            cluster.awaitJournals(deposits.get(199).get().position(), 30_000);
+            assertIdentical(cluster);
+        }
+    }
+
+    @Test
+    void shouldReplayARestartedMemberWithoutWritingItsJournalTwiceAndLoadASnapshot() throws Exception
+    {
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
+        {
+            final ClusterNode leader = cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            long last = 0;
+            for (int i = 0; i < 100; i++)
+            {
+                last = deposit(client, "a-" + i, "acc-1", 1).get(30, TimeUnit.SECONDS).position();
+            }
+            cluster.awaitJournals(last, 30_000);
+            final int follower = (leader.memberId() + 1) % 3;
+            final List<String> before = ThreeNodeCluster.journalOf(cluster.node(follower));
+
+            cluster.stop(follower);
+            cluster.restart(follower);
+            cluster.awaitJournals(last, 30_000);
+            final StrandClusteredService restarted = cluster.node(follower).service();
+            assertThat(restarted.snapshotLoadedPosition()).as("no snapshot yet: the log replays from its start")
+                .isEqualTo(-1);
+            assertThat(restarted.skippedJournalEvents()).as("every replayed event was already journaled")
+                .isEqualTo(last);
+            assertThat(ThreeNodeCluster.journalOf(cluster.node(follower))).isEqualTo(before);
+
+            assertThat(leader.requestSnapshot()).isTrue();
+            ThreeNodeCluster.await(30_000, () ->
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    if (cluster.node(i).service().snapshotsTaken() == 0)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            for (int i = 0; i < 20; i++)
+            {
+                last = deposit(client, "b-" + i, "acc-1", 1).get(30, TimeUnit.SECONDS).position();
+            }
+            cluster.awaitJournals(last, 30_000);
+            cluster.stop(follower);
+            cluster.restart(follower);
+            cluster.awaitJournals(last, 30_000);
+            final StrandClusteredService fromSnapshot = cluster.node(follower).service();
+            assertThat(fromSnapshot.snapshotLoadedPosition()).as("the snapshot was taken after 101 events")
+                .isEqualTo(101);
+            assertThat(fromSnapshot.skippedJournalEvents()).as("only the tail after the snapshot replays")
+                .isEqualTo(last - 101);
+            final CommandResult repeat = deposit(client, "a-7", "acc-1", 1).get(30, TimeUnit.SECONDS);
+            assertThat(repeat.replayed()).as("the idempotency window came back with the snapshot").isTrue();
+            assertIdentical(cluster);
+        }
+    }
+
+    @Test
+    void shouldElectANewLeaderThatLosesNothingAcknowledged() throws Exception
+    {
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
+        {
+            final ClusterNode leader = cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            final List<CompletableFuture<CommandResult>> sent = new ArrayList<>();
+            for (int i = 0; i < 300; i++)
+            {
+                sent.add(deposit(client, "x-" + i, "acc-1", 1));
+                if (i == 150)
+                {
+                    cluster.stop(leader.memberId());
+                }
+                Thread.sleep(5);
+            }
+            final long killedAt = System.nanoTime();
+            final ClusterNode next = cluster.awaitLeader(30_000);
+            assertThat(next.memberId()).isNotEqualTo(leader.memberId());
+            final CommandResult after = deposit(client, "after", "acc-1", 1).get(30, TimeUnit.SECONDS);
+            assertThat(after.accepted()).isTrue();
+            final long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+
+            long acknowledged = 0;
+            for (final CompletableFuture<CommandResult> f : sent)
+            {
+                try
+                {
+                    if (f.get(30, TimeUnit.SECONDS).accepted())
+                    {
+                        acknowledged++;
+                    }
+                }
+                catch (final ExecutionException | TimeoutException ex)
+                {
+                    // not acknowledged: allowed to be lost or applied, never both applied twice
+                }
+            }
+            cluster.awaitJournals(after.position(), 30_000);
+            final List<String> journal = ThreeNodeCluster.journalOf(next);
+            final long applied = journal.stream().filter(l -> l.contains(" x-")).count();
+            final long distinct = journal.stream().filter(l -> l.contains(" x-")).map(l -> l.split(" ")[4]).distinct().count();
+            assertThat(distinct).as("no command applied twice").isEqualTo(applied);
+            assertThat(applied).as("every acknowledged command is journaled").isGreaterThanOrEqualTo(acknowledged);
+            for (final CompletableFuture<CommandResult> f : sent)
+            {
+                final CommandResult r = f.isDone() && !f.isCompletedExceptionally() ? f.get() : null;
+                if (r != null && r.accepted())
+                {
+                    assertThat(journal).anyMatch(l -> l.contains(" " + r.commandId() + " "));
+                }
+            }
+            assertIdentical(cluster);
+            System.out.printf("failover: %d acknowledged of 300, new leader %d, first accepted write after leader close %d ms%n",
+                acknowledged, next.memberId(), failoverMs);
+        }
+    }
+
+    private static void assertIdentical(final ThreeNodeCluster cluster) throws Exception
+    {
+        List<String> reference = null;
+        long[] referenceHash = null;
+        for (int i = 0; i < 3; i++)
+        {
+            final ClusterNode node = cluster.node(i);
+            if (node == null)
+            {
+                continue;
+            }
+            final List<String> journal = ThreeNodeCluster.journalOf(node);
+            final long[] hash = node.service().stateHash().get(10, TimeUnit.SECONDS);
+            if (reference == null)
+            {
+                reference = journal;
+                referenceHash = hash;
+                continue;
+            }
+            assertThat(journal).as("journal of member " + i).isEqualTo(reference);
+            assertThat(hash).as("position and state hash of member " + i).containsExactly(referenceHash);
+        }
+    }
+
+    private static void open(final ClusterClient client, final String account) throws Exception
+    {
+        assertThat(client.submit("open-" + account, "OpenAccount", account, -1, null, new MapFieldReader(Map.of()))
+            .get(30, TimeUnit.SECONDS).accepted()).isTrue();
+    }
+
+    private static CompletableFuture<CommandResult> deposit(final ClusterClient client, final String id,
+        final String account, final long amount)
+    {
+        return client.submit(id, "Deposit", account, Command.ANY_VERSION, null, new MapFieldReader(Map.of("amount", amount)));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.strand.cluster;
+
+import dev.strand.engine.api.Command;
+import dev.strand.engine.api.InvalidCommandException;
+import dev.strand.engine.core.CommandFactory;
+import dev.strand.engine.core.ModuleRegistry;
+import dev.strand.engine.ledger.LedgerCommands;
+import dev.strand.engine.ledger.LedgerModule;
+import dev.strand.engine.spi.MapFieldReader;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CommandMessagesTest
+{
+    private final ModuleRegistry registry = new ModuleRegistry(List.of(new LedgerModule()));
+    private final CommandFactory ingress = new CommandFactory(registry, () -> 1_700_000_000_000_000L);
+    private final CommandFactory member = new CommandFactory(registry, () ->
+    {
+        throw new AssertionError("a member must not stamp time");
+    });
+
+    @Test
+    void shouldBuildTheSameCommandOnAMemberFromTheRecordedReads()
+    {
+        final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.ATOMIC_BATCH);
+        final Command open = encoder.add(ingress, "c-1", "OpenAccount", "acc-1", -1, "corr",
+            new MapFieldReader(Map.of("owner", "Zoë")));
+        final Command deposit = encoder.add(ingress, null, "Deposit", "acc-1", Command.ANY_VERSION, null,
+            new MapFieldReader(Map.of("amount", 250L)));
+        final UnsafeBuffer message = new UnsafeBuffer(encoder.toBytes());
+        CommandMessages.correlationId(message, 0, 42);
+
+        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity());
+        assertThat(decoder.kind()).isEqualTo(CommandMessages.ATOMIC_BATCH);
+        assertThat(decoder.count()).isEqualTo(2);
+        assertThat(decoder.correlationId()).isEqualTo(42);
+        final Command openAgain = decoder.next();
+        final Command depositAgain = decoder.next();
+
+        assertSame(open, openAgain);
+        assertSame(deposit, depositAgain);
+        assertThat(deposit.commandId()).as("an id is given at ingress").isNotNull();
+        assertThat(openAgain.payload()).isEqualTo(open.payload());
+        assertThat(((LedgerCommands.Deposit)depositAgain.payload()).amount()).isEqualTo(250L);
+    }
+
+    @Test
+    void shouldRefuseAnInvalidCommandAtIngressAndLeaveTheMessageAsItWas()
+    {
+        final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.BATCH);
+        encoder.add(ingress, "c-1", "Deposit", "acc-1", Command.ANY_VERSION, null, new MapFieldReader(Map.of("amount", 5L)));
+        final byte[] before = encoder.toBytes();
+        assertThatThrownBy(() -> encoder.add(ingress, "c-2", "Deposit", "acc-1", Command.ANY_VERSION, null,
+            new MapFieldReader(Map.of("amount", -5L)))).isInstanceOf(InvalidCommandException.class);
+        assertThat(encoder.toBytes()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldRefuseReadsThatDoNotMatchTheRecordedOnes()
+    {
+        final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
+        encoder.add(ingress, "c-1", "Deposit", "acc-1", Command.ANY_VERSION, null, new MapFieldReader(Map.of("amount", 5L)));
+        final UnsafeBuffer message = new UnsafeBuffer(encoder.toBytes());
+        // the type name is the second string after the fixed fields: make it a different, registered type
+        final byte[] bytes = message.byteArray();
+        final String wire = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        final int at = wire.indexOf("Deposit");
+        final byte[] changed = wire.replace("Deposit", "Withdraw").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        new UnsafeBuffer(changed).putInt(at - 4, "Withdraw".length(), WireBuffers.ORDER);
+        final UnsafeBuffer tampered = new UnsafeBuffer(changed);
+        assertThatThrownBy(() -> new CommandMessages.Decoder(member).wrap(tampered, 0, tampered.capacity()).next())
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("decodes differently");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownVersion()
+    {
+        final byte[] bytes = new byte[CommandMessages.HEADER_LENGTH];
+        bytes[0] = 9;
+        assertThatThrownBy(() -> new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bytes), 0, bytes.length))
+            .isInstanceOf(WireBuffers.MalformedMessageException.class).hasMessageContaining("version 9");
+    }
+
+    private static void assertSame(final Command expected, final Command actual)
+    {
+        assertThat(actual.commandId()).isEqualTo(expected.commandId());
+        assertThat(actual.type()).isSameAs(expected.type());
+        assertThat(actual.aggregateId()).isEqualTo(expected.aggregateId());
+        assertThat(actual.expectedVersion()).isEqualTo(expected.expectedVersion());
+        assertThat(actual.correlationId()).isEqualTo(expected.correlationId());
+        assertThat(actual.timestampMicros()).isEqualTo(expected.timestampMicros());
+        assertThat(actual.fingerprint()).isEqualTo(expected.fingerprint()).isNotZero();
+    }
+}
