@@ -51,7 +51,7 @@ public final class ClusterNode implements AutoCloseable
 
     private final ClusterNodeConfig config;
     private final Journal journal;
-    private final StrandClusteredService service;
+    private StrandClusteredService service;
     private final AtomicLong errors = new AtomicLong();
     private ClusteredMediaDriver mediaDriver;
     private ClusteredServiceContainer container;
@@ -148,8 +148,7 @@ public final class ClusterNode implements AutoCloseable
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(config.idleStrategy().equals("backoff") ? new org.agrona.concurrent.BackoffIdleStrategy() :
-                ClusterNodeConfig.idleStrategySupplier(config.idleStrategy()).get())
+            .sharedIdleStrategy(ClusterNodeConfig.idleStrategySupplier(config.idleStrategy()).get())
             .termBufferSparseFile(true)
             .publicationTermBufferLength(config.otherTermLength())
             .ipcTermBufferLength(config.otherTermLength())
@@ -208,8 +207,9 @@ public final class ClusterNode implements AutoCloseable
 
         mediaDriver = ClusteredMediaDriver.launch(driver, archive, consensus);
         container = ClusteredServiceContainer.launch(serviceContext);
-        LOG.info("cluster member {} of {} started ({}), data in {}", config.memberId(), config.members(),
-            config.idleStrategy(), config.clusterDir());
+        LOG.info("cluster member {} of {} started (idle {}, file sync level {}, heartbeat {}/{} ms), data in {}",
+            config.memberId(), config.members(), config.idleStrategy(), config.fileSyncLevel(),
+            config.heartbeatIntervalNs() / 1_000_000, config.heartbeatTimeoutNs() / 1_000_000, config.clusterDir());
     }
 
     /**
@@ -298,7 +298,10 @@ public final class ClusterNode implements AutoCloseable
         closed = true;
         CloseHelper.quietClose(container);
         CloseHelper.quietClose(mediaDriver);
-        service.close();
+        if (service != null)
+        {
+            service.close();
+        }
         journal.close();
         LOG.info("cluster member {} stopped", config.memberId());
     }

@@ -30,10 +30,16 @@ public final class ClusterNodeConfig
     public static final long DEFAULT_STARTUP_CANVASS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
     /** A client session that sends nothing (not even a keep-alive) for this long is closed by the cluster. */
     public static final long DEFAULT_SESSION_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    /** 0: the archive and consensus module write to the page cache; 1: fsync data; 2: data and metadata. */
-    public static final int DEFAULT_FILE_SYNC_LEVEL = 0;
-    /** Idle strategy of every Aeron agent of the node: backoff, sleep-100us, sleep-1ms. */
-    public static final String DEFAULT_IDLE_STRATEGY = "sleep-100us";
+    /**
+     * -1: follow the engine's durability (async: 0, sync: 1). 0: the archive and consensus module leave the log in
+     * the page cache; 1: they fsync its data before a member acknowledges it; 2: data and metadata.
+     */
+    public static final int DEFAULT_FILE_SYNC_LEVEL = -1;
+    /**
+     * Idle strategy of every Aeron agent of the node and of the client: park-backoff (one spin, one yield, then parks
+     * from 20 us up to 1 ms), backoff (Agrona's default), sleep-100us, sleep-1ms. Chosen by measurement (docs/cluster.md).
+     */
+    public static final String DEFAULT_IDLE_STRATEGY = "park-backoff";
     /** Term length of the replicated log (a message is at most 1/8 of it). */
     public static final int DEFAULT_LOG_TERM_LENGTH = 4 << 20;
     /** Term length of client ingress and egress (a command message or reply is at most 1/8 of it). */
@@ -70,7 +76,8 @@ public final class ClusterNodeConfig
         electionTimeoutNs = b.electionTimeoutNs;
         startupCanvassTimeoutNs = b.startupCanvassTimeoutNs;
         sessionTimeoutNs = b.sessionTimeoutNs;
-        fileSyncLevel = b.fileSyncLevel;
+        fileSyncLevel = b.fileSyncLevel >= 0 ? b.fileSyncLevel :
+            engine.durability() == dev.strand.journal.Durability.SYNC ? 1 : 0;
         idleStrategy = b.idleStrategy;
         logTermLength = b.logTermLength;
         clientTermLength = b.clientTermLength;
@@ -109,9 +116,11 @@ public final class ClusterNodeConfig
         return switch (name)
         {
             case "backoff" -> BackoffIdleStrategy::new;
+            case "park-backoff" -> () -> new BackoffIdleStrategy(1, 1, TimeUnit.MICROSECONDS.toNanos(20),
+                TimeUnit.MILLISECONDS.toNanos(1));
             case "sleep-100us" -> () -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
             case "sleep-1ms" -> () -> new SleepingMillisIdleStrategy(1);
-            default -> throw new IllegalArgumentException("idle strategy must be backoff, sleep-100us or sleep-1ms: " + name);
+            default -> throw new IllegalArgumentException("idle strategy must be park-backoff, backoff, sleep-100us or sleep-1ms: " + name);
         };
     }
 
@@ -166,6 +175,7 @@ public final class ClusterNodeConfig
         return sessionTimeoutNs;
     }
 
+    /** The file sync level in force (resolved from the durability when not given). */
     public int fileSyncLevel()
     {
         return fileSyncLevel;

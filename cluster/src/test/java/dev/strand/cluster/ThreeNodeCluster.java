@@ -31,9 +31,17 @@ final class ThreeNodeCluster implements AutoCloseable
     private final MediaDriver clientDriver;
     private final ClusterClient client;
 
+    private final String idleStrategy;
+
     ThreeNodeCluster(final Path root)
     {
+        this(root, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY);
+    }
+
+    ThreeNodeCluster(final Path root, final String idleStrategy)
+    {
         this.root = root;
+        this.idleStrategy = idleStrategy;
         this.members = ClusterMembers.parse("0=127.0.0.1:" + freeBase() + ",1=127.0.0.1:" + freeBase() +
             ",2=127.0.0.1:" + freeBase());
         for (int i = 0; i < 3; i++)
@@ -49,7 +57,10 @@ final class ThreeNodeCluster implements AutoCloseable
             .termBufferSparseFile(true)
             .publicationTermBufferLength(256 << 10)
             .ipcTermBufferLength(256 << 10));
-        client = ClusterClient.start(ClusterClient.Config.defaults(clientDriver.aeronDirectoryName(), members),
+        final ClusterClient.Config defaults = ClusterClient.Config.defaults(clientDriver.aeronDirectoryName(), members);
+        client = ClusterClient.start(new ClusterClient.Config(defaults.aeronDirectoryName(), defaults.ingressEndpoints(),
+            defaults.egressHost(), defaults.termLength(), defaults.requestTimeoutNs(), defaults.noQuorumAfterNs(),
+            defaults.connectTimeoutNs(), idleStrategy),
             REGISTRY, () -> TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()));
     }
 
@@ -61,7 +72,7 @@ final class ThreeNodeCluster implements AutoCloseable
             .preallocate(false)
             .minFreeBytes(0)
             .build();
-        return ClusterNode.launch(ClusterNodeConfig.builder(members, id, engine).build());
+        return ClusterNode.launch(ClusterNodeConfig.builder(members, id, engine).idleStrategy(idleStrategy).build());
     }
 
     ClusterNode node(final int id)
