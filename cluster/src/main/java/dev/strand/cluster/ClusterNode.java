@@ -67,7 +67,8 @@ public final class ClusterNode implements AutoCloseable
         {
             final ModuleRegistry registry = new ModuleRegistry(engine.modules());
             service = new StrandClusteredService(registry, journal, engine.idempotencyWindow(),
-                engine.durability() == dev.strand.journal.Durability.SYNC);
+                engine.durability() == dev.strand.journal.Durability.SYNC, engine.snapshotEveryEvents(),
+                engine.snapshotEverySeconds());
             clearStaleMarkFiles();
             launch();
             started = true;

@@ -14,6 +14,7 @@ import dev.strand.journal.Journal;
 import dev.strand.journal.JournalReader;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.codecs.CloseReason;
 import io.aeron.cluster.service.ClientSession;
 import io.aeron.cluster.service.Cluster;
@@ -54,6 +55,7 @@ public final class StrandClusteredService implements ClusteredService
 {
     private static final Logger LOG = LoggerFactory.getLogger(StrandClusteredService.class);
     private static final int OFFER_ATTEMPTS = 20;
+    private static final long SNAPSHOT_CHECK_INTERVAL_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ModuleRegistry registry;
     private final Journal journal;
@@ -65,6 +67,8 @@ public final class StrandClusteredService implements ClusteredService
     private final List<Command> batch = new ArrayList<>();
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private final boolean flushJournal;
+    private final long snapshotEveryEvents;
+    private final long snapshotEveryNs;
 
     private Cluster cluster;
     private EngineState state;
@@ -72,6 +76,10 @@ public final class StrandClusteredService implements ClusteredService
     private ReconcilingAppender appender;
     private JournalReader reader;
     private boolean unflushed;
+    private long lastSnapshotPosition;
+    private long lastSnapshotNs = Long.MIN_VALUE;
+    private long nextSnapshotCheckNs;
+    private org.agrona.concurrent.status.AtomicCounter controlToggle;
 
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long journalPosition;
@@ -87,14 +95,18 @@ public final class StrandClusteredService implements ClusteredService
      * @param journal        this member's journal, open (its lock held by the node).
      * @param windowCapacity the idempotency window: part of the replicated state, so equal on every member.
      * @param flushJournal   group-commit the journal (sync durability) once per duty cycle.
+     * @param snapshotEveryEvents the leader asks for a cluster snapshot after this many events since the last (0: never).
+     * @param snapshotEverySeconds or after this many seconds, if anything was journaled (0: never).
      */
     public StrandClusteredService(final ModuleRegistry registry, final Journal journal, final int windowCapacity,
-        final boolean flushJournal)
+        final boolean flushJournal, final long snapshotEveryEvents, final long snapshotEverySeconds)
     {
         this.registry = registry;
         this.journal = journal;
         this.windowCapacity = windowCapacity;
         this.flushJournal = flushJournal;
+        this.snapshotEveryEvents = snapshotEveryEvents;
+        this.snapshotEveryNs = java.util.concurrent.TimeUnit.SECONDS.toNanos(snapshotEverySeconds);
         this.factory = new CommandFactory(registry, () ->
         {
             throw new IllegalStateException("members build commands from the log; they never stamp time");
@@ -119,6 +131,7 @@ public final class StrandClusteredService implements ClusteredService
                     "the snapshot covers. Move this member's data directory away; it then rebuilds from the cluster."));
             }
             snapshotLoadedPosition = position;
+            lastSnapshotPosition = position;
         }
         this.core = new EngineCore(state, this::commandIdAt, StrandClusteredService::moduleFailed);
         journalPosition = state.position();
@@ -372,6 +385,7 @@ public final class StrandClusteredService implements ClusteredService
             JournalFiles.force(journal.directory());
             ServiceSnapshot.write(snapshotPublication, state, cluster.idleStrategy());
             snapshotsTaken++;
+            lastSnapshotPosition = state.position();
             LOG.info("cluster snapshot taken at journal position {}", state.position());
         }
         catch (final Throwable t)
@@ -418,6 +432,11 @@ public final class StrandClusteredService implements ClusteredService
             unflushed = false;
             work++;
         }
+        if (nowNs - nextSnapshotCheckNs >= 0)
+        {
+            nextSnapshotCheckNs = nowNs + SNAPSHOT_CHECK_INTERVAL_NS;
+            work += snapshotIfDue(nowNs);
+        }
         Runnable task;
         while ((task = tasks.poll()) != null)
         {
@@ -425,6 +444,42 @@ public final class StrandClusteredService implements ClusteredService
             work++;
         }
         return work;
+    }
+
+    /**
+     * The snapshot policy (the engine's every-N-events / every-T-seconds settings), run by the leader only: it flips
+     * the cluster-control toggle, and the consensus module puts the snapshot into the log, so every member takes it
+     * at the same log position. Aeron takes none by itself.
+     */
+    private int snapshotIfDue(final long nowNs)
+    {
+        if (cluster == null || cluster.role() != Cluster.Role.LEADER)
+        {
+            return 0;
+        }
+        if (lastSnapshotNs == Long.MIN_VALUE)
+        {
+            lastSnapshotNs = nowNs;
+        }
+        final long events = state.position() - lastSnapshotPosition;
+        final boolean due = events > 0 && ((snapshotEveryEvents > 0 && events >= snapshotEveryEvents) ||
+            (snapshotEveryNs > 0 && nowNs - lastSnapshotNs >= snapshotEveryNs));
+        if (!due)
+        {
+            return 0;
+        }
+        if (controlToggle == null)
+        {
+            controlToggle = ClusterControl.findControlToggle(cluster.aeron().countersReader(),
+                cluster.context().clusterId());
+        }
+        if (controlToggle != null && ClusterControl.ToggleState.SNAPSHOT.toggle(controlToggle))
+        {
+            lastSnapshotNs = nowNs;
+            LOG.info("asked the cluster for a snapshot: {} events since the last", events);
+            return 1;
+        }
+        return 0;
     }
 
     /** Releases the journal readers (the node closes the journal itself). */

@@ -122,6 +122,41 @@ class ClusterIT
     }
 
     @Test
+    void shouldTakeSnapshotsByTheEngineSettingsAndLoadTheNewestOnRestart() throws Exception
+    {
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY, 50))
+        {
+            final ClusterNode leader = cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            long last = 0;
+            for (int i = 0; i < 130; i++)
+            {
+                last = deposit(client, "s-" + i, "acc-1", 1).get(30, TimeUnit.SECONDS).position();
+                Thread.sleep(2);
+            }
+            cluster.awaitJournals(last, 30_000);
+            ThreeNodeCluster.await(30_000, () ->
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    if (cluster.node(i).service().snapshotsTaken() < 2)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            final int follower = (leader.memberId() + 2) % 3;
+            cluster.stop(follower);
+            cluster.restart(follower);
+            cluster.awaitJournals(last, 30_000);
+            assertThat(cluster.node(follower).service().snapshotLoadedPosition()).isGreaterThanOrEqualTo(100);
+            assertIdentical(cluster);
+        }
+    }
+
+    @Test
     void shouldElectANewLeaderThatLosesNothingAcknowledged() throws Exception
     {
         try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))

@@ -32,16 +32,18 @@ final class ThreeNodeCluster implements AutoCloseable
     private final ClusterClient client;
 
     private final String idleStrategy;
+    private final long snapshotEveryEvents;
 
     ThreeNodeCluster(final Path root)
     {
-        this(root, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY);
+        this(root, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY, EngineConfig.DEFAULT_SNAPSHOT_EVERY_EVENTS);
     }
 
-    ThreeNodeCluster(final Path root, final String idleStrategy)
+    ThreeNodeCluster(final Path root, final String idleStrategy, final long snapshotEveryEvents)
     {
         this.root = root;
         this.idleStrategy = idleStrategy;
+        this.snapshotEveryEvents = snapshotEveryEvents;
         this.members = ClusterMembers.parse("0=127.0.0.1:" + freeBase() + ",1=127.0.0.1:" + freeBase() +
             ",2=127.0.0.1:" + freeBase());
         for (int i = 0; i < 3; i++)
@@ -69,6 +71,7 @@ final class ThreeNodeCluster implements AutoCloseable
         final EngineConfig engine = EngineConfig.builder(root.resolve("node" + id))
             .modules(List.of(new LedgerModule()))
             .idempotencyWindow(10_000)
+            .snapshotEveryEvents(snapshotEveryEvents)
             .preallocate(false)
             .minFreeBytes(0)
             .build();
