@@ -89,6 +89,7 @@ public final class StrandClusteredService implements ClusteredService
     private volatile long rejectedMessages;
     private volatile long snapshotsTaken;
     private volatile int leaderMemberId = -1;
+    private volatile long leadershipTerms;
     private volatile Throwable failure;
 
     /**
@@ -407,6 +408,7 @@ public final class StrandClusteredService implements ClusteredService
         final java.util.concurrent.TimeUnit timeUnit, final int appVersion)
     {
         leaderMemberId = leaderId;
+        leadershipTerms++;
     }
 
     @Override
@@ -543,6 +545,12 @@ public final class StrandClusteredService implements ClusteredService
     public int leaderMemberId()
     {
         return leaderMemberId;
+    }
+
+    /** Leadership terms this member has seen begin since start (replayed ones included): each is an election. */
+    public long leadershipTerms()
+    {
+        return leadershipTerms;
     }
 
     /** Command messages applied since start (replayed ones included). */

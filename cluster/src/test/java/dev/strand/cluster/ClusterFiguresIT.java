@@ -46,7 +46,10 @@ class ClusterFiguresIT
                 client.submit("open-" + a, "OpenAccount", "acc-" + a, -1, null, new MapFieldReader(Map.of()));
             }
             Thread.sleep(3_000);
-            final double idleCores = cpuCores(seconds);
+            final long termsBefore = cluster.node(0).service().leadershipTerms();
+            final long idleSeconds = Long.getLong("strand.cluster.idleSeconds", seconds);
+            final double idleCores = cpuCores(idleSeconds);
+            final long idleElections = cluster.node(0).service().leadershipTerms() - termsBefore;
 
             final Semaphore window = new Semaphore(inFlight);
             final AtomicLong accepted = new AtomicLong();
@@ -111,9 +114,10 @@ class ClusterFiguresIT
                 "CPU %.0f%% of one core%n", idle, rate, latency.getValueAtPercentile(50) / 1e6,
                 latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6, openCores * 100);
             System.out.printf("cluster figures (%s, %d in flight): idle CPU %.1f%% of one core for the JVM (three " +
-                "members and the client), %.1f%% per member; closed loop %.0f deposits/s, CPU under load %.0f%% of one " +
-                "core; %d failed%n", idle, inFlight, idleCores * 100, idleCores * 100 / 3, count / elapsed,
-                loadCores * 100, failed.get());
+                "members and the client), %.1f%% per member, %d elections in %d s idle; closed loop %.0f deposits/s, " +
+                "CPU under load %.0f%% of one core; %d failed; %d leadership terms in the whole run%n", idle, inFlight,
+                idleCores * 100, idleCores * 100 / 3, idleElections, idleSeconds, count / elapsed, loadCores * 100,
+                failed.get(), cluster.node(0).service().leadershipTerms());
             assertThat(failed.get()).isZero();
             assertThat(count).isPositive();
         }

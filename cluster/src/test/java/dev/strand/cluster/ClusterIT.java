@@ -122,6 +122,28 @@ class ClusterIT
     }
 
     @Test
+    void shouldRestartAtOnceOverTheArchiveMarkFileACrashLeaves() throws Exception
+    {
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
+        {
+            final ClusterNode leader = cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            final int follower = (leader.memberId() + 1) % 3;
+            final Path mark = dir.resolve("node" + follower).resolve("cluster/archive/archive-mark.dat");
+            Thread.sleep(1_500);
+            final byte[] live = java.nio.file.Files.readAllBytes(mark);
+            cluster.stop(follower);
+            // what kill -9 leaves: the mark file as the running archive last wrote it (its activity time is fresh)
+            java.nio.file.Files.write(mark, live);
+            cluster.restart(follower);
+            final long last = deposit(client, "after-restart", "acc-1", 5).get(30, TimeUnit.SECONDS).position();
+            cluster.awaitJournals(last, 30_000);
+            assertIdentical(cluster);
+        }
+    }
+
+    @Test
     void shouldTakeSnapshotsByTheEngineSettingsAndLoadTheNewestOnRestart() throws Exception
     {
         try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY, 50))
