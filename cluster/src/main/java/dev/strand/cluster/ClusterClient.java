@@ -123,6 +123,7 @@ public final class ClusterClient implements AutoCloseable
     private long lastLeaderNs;
     private long lastSendNs;
     private boolean resendAll;
+    private boolean hadSession;
 
     private ClusterClient(final Config config, final ModuleRegistry registry, final LongSupplier epochMicros)
     {
@@ -342,11 +343,12 @@ public final class ClusterClient implements AutoCloseable
             leaderMemberId = cluster.leaderMemberId();
             lastLeaderNs = nanoClock.getAsLong();
             lastSendNs = lastLeaderNs;
-            if (reconnects.get() > 0 || !byCorrelation.isEmpty())
+            if (hadSession)
             {
-                requeueSent();
+                reconnects.incrementAndGet();
             }
-            reconnects.incrementAndGet();
+            hadSession = true;
+            requeueSent();
             LOG.info("cluster client: session {} with leader {}", cluster.clusterSessionId(), leaderMemberId);
             return 1;
         }

@@ -144,6 +144,35 @@ class ClusterIT
     }
 
     @Test
+    void shouldStopTheServiceOfAMemberWhoseJournalIsNotFromThisCluster() throws Exception
+    {
+        try (dev.strand.journal.Journal foreign = dev.strand.journal.Journal.open(dev.strand.journal.JournalConfig
+            .builder(dir.resolve("node1/journal")).preallocate(false).minFreeBytes(0).build()))
+        {
+            final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[16]);
+            foreign.appender().begin();
+            foreign.appender().add(1, "account", "elsewhere", 1, "Deposited", 1, 1, "foreign", null, "foreign", 9,
+                payload, 0, 16);
+            foreign.appender().commit();
+        }
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
+        {
+            cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            final long last = deposit(client, "d-1", "acc-1", 3).get(30, TimeUnit.SECONDS).position();
+            ThreeNodeCluster.await(30_000, () -> cluster.node(1).service().failure() != null);
+            assertThat(cluster.node(1).service().failure()).hasMessageContaining("disagree at position 1");
+            assertThat(cluster.node(1).journal().lastPosition()).as("nothing written over it").isEqualTo(1);
+            for (final int member : new int[] {0, 2})
+            {
+                ThreeNodeCluster.await(30_000, () -> cluster.node(member).service().journalPosition() >= last);
+            }
+            assertThat(ThreeNodeCluster.journalOf(cluster.node(0))).isEqualTo(ThreeNodeCluster.journalOf(cluster.node(2)));
+        }
+    }
+
+    @Test
     void shouldTakeSnapshotsByTheEngineSettingsAndLoadTheNewestOnRestart() throws Exception
     {
         try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY, 50))
