@@ -136,23 +136,8 @@ final class ThreeNodeCluster implements AutoCloseable
 
     static void await(final long timeoutMs, final BooleanSupplier condition)
     {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError("condition not met within " + timeoutMs + " ms");
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMillis(timeoutMs))
+            .pollInterval(java.time.Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 
     /** One line per journaled event: position, aggregate, version, type, command id, timestamp. */
