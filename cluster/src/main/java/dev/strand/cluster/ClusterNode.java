@@ -4,7 +4,6 @@ import dev.strand.engine.api.EngineConfig;
 import dev.strand.engine.core.DataDirectoryInUseException;
 import dev.strand.engine.core.ModuleRegistry;
 import dev.strand.journal.Journal;
-import dev.strand.journal.JournalConfig;
 import dev.strand.journal.JournalLockedException;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
@@ -92,13 +91,7 @@ public final class ClusterNode implements AutoCloseable
     {
         try
         {
-            return Journal.open(JournalConfig.builder(engine.journalDir())
-                .durability(engine.durability())
-                .rollCycle(engine.rollCycle())
-                .preallocate(engine.preallocate())
-                .verifyOnOpen(engine.verifyOnOpen())
-                .minFreeBytes(engine.minFreeBytes())
-                .build());
+            return Journal.open(engine.journal());
         }
         catch (final JournalLockedException ex)
         {

@@ -37,7 +37,7 @@ class ClusterFiguresIT
         final String idle = System.getProperty("strand.cluster.idle", ClusterNodeConfig.DEFAULT_IDLE_STRATEGY);
         final int inFlight = Integer.getInteger("strand.cluster.inFlight", 256);
         final long seconds = Long.getLong("strand.cluster.seconds", 10);
-        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir, idle, dev.strand.engine.api.EngineConfig.DEFAULT_SNAPSHOT_EVERY_EVENTS))
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir, idle, dev.strand.engine.api.EngineConfig.SNAPSHOT_EVERY_EVENTS.defaultValue()))
         {
             cluster.awaitLeader(30_000);
             final ClusterClient client = cluster.client();

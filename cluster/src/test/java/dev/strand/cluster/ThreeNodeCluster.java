@@ -36,7 +36,7 @@ final class ThreeNodeCluster implements AutoCloseable
 
     ThreeNodeCluster(final Path root)
     {
-        this(root, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY, EngineConfig.DEFAULT_SNAPSHOT_EVERY_EVENTS);
+        this(root, ClusterNodeConfig.DEFAULT_IDLE_STRATEGY, EngineConfig.SNAPSHOT_EVERY_EVENTS.defaultValue());
     }
 
     ThreeNodeCluster(final Path root, final String idleStrategy, final long snapshotEveryEvents)
