@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threads (SHARED modes, for 2 cores): the driver's one agent thread, the archive's, the consensus module's and
  * the service container's ({@code clustered-service}); each idles with the configured strategy.
  *
- * <p>Start after a crash (CLUSTER.md, trap 1): Aeron's archive refuses to start for about 10 s after its previous
+ * <p>Start after a crash (docs/cluster.md, trap 1): Aeron's archive refuses to start for about 10 s after its previous
  * owner died, because its mark file still looks active. The node holds the journal's lock first; holding it means
  * the previous owner of this data directory is gone, so the stale archive mark file is deleted before the archive
  * starts.
@@ -208,7 +208,7 @@ public final class ClusterNode implements AutoCloseable
 
     /**
      * Aeron reports cluster events (a heartbeat timeout, a truncated log tail, a graceful stop's "quorum position went
-     * backwards") through the error handler (CLUSTER.md, trap 6): those are logged as warnings, not errors.
+     * backwards") through the error handler (docs/cluster.md, trap 6): those are logged as warnings, not errors.
      */
     private void onError(final Throwable t)
     {

@@ -7,7 +7,7 @@ import dev.strand.journal.JournalReader;
 import org.agrona.DirectBuffer;
 
 /**
- * The journal as the clustered service writes to it (CLUSTER.md, trap 7: every side effect runs again on replay). A
+ * The journal as the clustered service writes to it (docs/cluster.md, trap 7: every side effect runs again on replay). A
  * commit whose positions the journal already holds is one this member journaled before a restart: the cluster log is
  * being replayed over it. It is not written again; each of its events is checked against the journaled one
  * (position, aggregate, event type, command id), since positions are the same on every member and a difference means

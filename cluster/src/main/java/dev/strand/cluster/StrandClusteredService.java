@@ -35,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
  * and the durable record of commands; {@link #onSessionMessage} decodes each message ({@link CommandMessages}) and runs
  * the same {@link EngineCore} as the single node, in log order, on every member, journaling the events into this
  * member's own journal. The leader answers through egress ({@link ReplyMessages}); on followers and during replay
- * Aeron mocks egress (CLUSTER.md, trap 5), so nothing is encoded there.
+ * Aeron mocks egress (docs/cluster.md, trap 5), so nothing is encoded there.
  *
  * <p>What is replicated is the log of commands; what each member derives from it, deterministically, is its journal
  * and its {@link EngineState} (aggregates, idempotency window, position). Time is in the command (stamped at
@@ -336,7 +336,7 @@ public final class StrandClusteredService implements ClusteredService
     }
 
     /**
-     * Bounded (CLUSTER.md, trap 4): a client whose egress is gone answers NOT_CONNECTED for ever, and the service's
+     * Bounded (docs/cluster.md, trap 4): a client whose egress is gone answers NOT_CONNECTED for ever, and the service's
      * thread must not wait on it; a lost reply is safe, the client retries with the same command id.
      */
     private void offer(final ClientSession session)
