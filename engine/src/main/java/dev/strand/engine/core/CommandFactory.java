@@ -63,12 +63,11 @@ public final class CommandFactory
                 "; registered types: " + String.join(", ", registry.commandTypeNames()), "type", -1));
         }
         Envelope.check(commandId, aggregateId, expectedVersion, correlationId);
-        final FieldReader source = recorder == null ? data : new RecordingFieldReader(data, recorder);
-        final CommandFingerprint fingerprint = CommandFingerprint.over(source, type, aggregateId, expectedVersion);
+        final CommandFingerprint fingerprint = new CommandFingerprint(type, aggregateId, expectedVersion, recorder);
         final Object payload;
         try
         {
-            payload = commandType.decoder().decode(fingerprint);
+            payload = commandType.decoder().decode(new RecordingFieldReader(data, fingerprint));
         }
         catch (final InvalidFieldException ex)
         {
@@ -105,11 +104,11 @@ public final class CommandFactory
         {
             throw new IllegalStateException("command type " + type + " is not registered on this member");
         }
-        final CommandFingerprint fingerprint = CommandFingerprint.over(recordedReads, type, aggregateId, expectedVersion);
+        final CommandFingerprint fingerprint = new CommandFingerprint(type, aggregateId, expectedVersion, null);
         final Object payload;
         try
         {
-            payload = commandType.decoder().decode(fingerprint);
+            payload = commandType.decoder().decode(new RecordingFieldReader(recordedReads, fingerprint));
         }
         catch (final RuntimeException ex)
         {

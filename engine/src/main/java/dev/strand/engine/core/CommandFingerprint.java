@@ -1,32 +1,25 @@
 package dev.strand.engine.core;
 
-import dev.strand.engine.spi.FieldReader;
-
 /**
- * Computes a command's fingerprint while its module's decoder reads the command's data: every field read, its name
- * and the value the decoder got (the default, for an absent field), folded in read order. A decoder reads its fields
- * in a fixed order, so equal commands give equal fingerprints on every JVM and every node, and the fingerprint covers
- * exactly what the command means to its module. One per decode; not thread-safe.
+ * Computes a command's fingerprint from the reads its module's decoder makes (a {@link RecordingFieldReader.Sink}):
+ * every field read, its name and the value the decoder got (the default, for an absent field), folded in read order
+ * onto the envelope's type, aggregate id and expected version. A decoder reads its fields in a fixed order, so equal
+ * commands give equal fingerprints on every JVM and every node, and the fingerprint covers exactly what the command
+ * means to its module. One per decode; not thread-safe.
  */
-final class CommandFingerprint implements FieldReader
+final class CommandFingerprint implements RecordingFieldReader.Sink
 {
-    private final FieldReader data;
+    private final RecordingFieldReader.Sink next;
     private long hash;
 
-    private CommandFingerprint(final FieldReader data, final String type, final String aggregateId,
-        final long expectedVersion)
-    {
-        this.data = data;
-        this.hash = Hashing.mix(Hashing.mix(Hashing.hash(type) * 31 + Hashing.hash(aggregateId)) * 31 + expectedVersion);
-    }
-
     /**
-     * @return a reader over {@code data} that fingerprints what is read through it.
+     * @param next another sink that receives every read as well (the cluster's recorder), or null.
      */
-    static CommandFingerprint over(final FieldReader data, final String type, final String aggregateId,
-        final long expectedVersion)
+    CommandFingerprint(final String type, final String aggregateId, final long expectedVersion,
+        final RecordingFieldReader.Sink next)
     {
-        return new CommandFingerprint(data, type, aggregateId, expectedVersion);
+        this.next = next;
+        this.hash = Hashing.mix(Hashing.mix(Hashing.hash(type) * 31 + Hashing.hash(aggregateId)) * 31 + expectedVersion);
     }
 
     /**
@@ -43,42 +36,32 @@ final class CommandFingerprint implements FieldReader
     }
 
     @Override
-    public long readLong(final String name)
+    public void onLong(final String name, final long value)
     {
-        final long value = data.readLong(name);
         fold(name, value);
-        return value;
+        if (next != null)
+        {
+            next.onLong(name, value);
+        }
     }
 
     @Override
-    public long readLong(final String name, final long absent)
+    public void onString(final String name, final String value)
     {
-        final long value = data.readLong(name, absent);
-        fold(name, value);
-        return value;
-    }
-
-    @Override
-    public String readString(final String name)
-    {
-        final String value = data.readString(name);
-        fold(name, Hashing.hash(value));
-        return value;
-    }
-
-    @Override
-    public String readString(final String name, final String absent)
-    {
-        final String value = data.readString(name, absent);
         fold(name, value == null ? 0x5EED : Hashing.hash(value));
-        return value;
+        if (next != null)
+        {
+            next.onString(name, value);
+        }
     }
 
     @Override
-    public boolean readBoolean(final String name, final boolean absent)
+    public void onBoolean(final String name, final boolean value)
     {
-        final boolean value = data.readBoolean(name, absent);
         fold(name, value ? 1 : 2);
-        return value;
+        if (next != null)
+        {
+            next.onBoolean(name, value);
+        }
     }
 }

@@ -7,7 +7,7 @@ import dev.strand.engine.spi.FieldReader;
  * value the decoder got (the default, for an absent field), in read order, into a {@link Sink}. A decoder is a pure
  * function of what it reads, so replaying the same reads through a {@link FieldReader} on another JVM builds an equal
  * payload: that is how a command travels through a replicated log without a second data format (see the cluster
- * module). Sits next to {@link CommandFingerprint}, which folds the same reads into a hash. One per decode; not
+ * module). {@link CommandFingerprint} is the sink that folds the same reads into a hash. One per decode; not
  * thread-safe.
  */
 public final class RecordingFieldReader implements FieldReader
