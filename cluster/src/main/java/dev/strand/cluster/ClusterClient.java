@@ -1,6 +1,7 @@
 package dev.strand.cluster;
 
 import dev.strand.engine.api.BatchResult;
+import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.core.CommandFactory;
 import dev.strand.engine.core.ModuleRegistry;
@@ -74,6 +75,12 @@ public final class ClusterClient implements AutoCloseable
             return new Config(aeronDirectoryName, members.ingressEndpoints(), members.member(0).host(),
                 ClusterNodeConfig.DEFAULT_CLIENT_TERM_LENGTH, TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(3),
                 TimeUnit.SECONDS.toNanos(2), ClusterNodeConfig.DEFAULT_IDLE_STRATEGY);
+        }
+
+        public Config withAeronDirectoryName(final String name)
+        {
+            return new Config(name, ingressEndpoints, egressHost, termLength, requestTimeoutNs, noQuorumAfterNs,
+                connectTimeoutNs, idleStrategy);
         }
 
         public Config withRequestTimeoutNs(final long ns)
@@ -178,6 +185,37 @@ public final class ClusterClient implements AutoCloseable
                 item.correlationId(), item.data());
         }
         return enqueue(encoder.toBytes()).thenApply(BatchResult.class::cast);
+    }
+
+    /**
+     * Builds a command at ingress, as {@link #submit} does, without sending it: it carries its encoded form
+     * ({@link Command#wireForm}) for {@link #send}.
+     *
+     * @throws dev.strand.engine.api.InvalidCommandException for an invalid command.
+     */
+    public Command newCommand(final String commandId, final String type, final String aggregateId,
+        final long expectedVersion, final String correlationId, final FieldReader data)
+    {
+        final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
+        final Command command = encoder.add(factory, commandId, type, aggregateId, expectedVersion, correlationId, data);
+        return command.withWireForm(encoder.lastCommandBytes());
+    }
+
+    /** Sends one command built by {@link #newCommand}. */
+    public CompletableFuture<CommandResult> send(final Command command)
+    {
+        return enqueue(CommandMessages.message(CommandMessages.SINGLE, List.of(command))).thenApply(CommandResult.class::cast);
+    }
+
+    /** Sends commands built by {@link #newCommand} as one message (one unit in the log), atomic or not. */
+    public CompletableFuture<BatchResult> send(final List<Command> commands, final boolean atomic)
+    {
+        if (commands.isEmpty())
+        {
+            return CompletableFuture.completedFuture(new BatchResult(atomic, List.of(), -1));
+        }
+        return enqueue(CommandMessages.message(atomic ? CommandMessages.ATOMIC_BATCH : CommandMessages.BATCH, commands))
+            .thenApply(BatchResult.class::cast);
     }
 
     private CompletableFuture<Object> enqueue(final byte[] message)

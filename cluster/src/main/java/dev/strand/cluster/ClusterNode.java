@@ -11,6 +11,7 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
@@ -38,15 +39,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threads (SHARED modes, for 2 cores): the driver's one agent thread, the archive's, the consensus module's and
  * the service container's ({@code clustered-service}); each idles with the configured strategy.
  *
- * <p>Start after a crash (docs/cluster.md, trap 1): Aeron's archive refuses to start for about 10 s after its previous
- * owner died, because its mark file still looks active. The node holds the journal's lock first; holding it means
- * the previous owner of this data directory is gone, so the stale archive mark file is deleted before the archive
- * starts.
+ * <p>Start after a crash (docs/cluster.md, trap 1): Aeron's archive, consensus module and service container each
+ * refuse to start for about 10 s after their previous owner died, because their mark files still look active. The
+ * node holds the journal's lock first; holding it means the previous owner of this data directory is gone, so the
+ * stale mark files are deleted before they start.
  */
 public final class ClusterNode implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final String ARCHIVE_MARK_FILE = "archive-mark.dat";
+    /** The consensus module's {@code cluster-mark.dat} and each service container's {@code cluster-mark-service-N.dat}. */
+    private static final String CLUSTER_MARK_FILE_PREFIX = "cluster-mark";
 
     private final ClusterNodeConfig config;
     private final Journal journal;
@@ -56,7 +59,8 @@ public final class ClusterNode implements AutoCloseable
     private ClusteredServiceContainer container;
     private volatile boolean closed;
 
-    private ClusterNode(final ClusterNodeConfig config)
+    private ClusterNode(final ClusterNodeConfig config, final ModuleRegistry registry,
+        final StrandClusteredService.StartListener listener)
     {
         this.config = config;
         final EngineConfig engine = config.engine();
@@ -64,10 +68,10 @@ public final class ClusterNode implements AutoCloseable
         boolean started = false;
         try
         {
-            final ModuleRegistry registry = new ModuleRegistry(engine.modules());
             service = new StrandClusteredService(registry, journal, engine.idempotencyWindow(),
                 engine.durability() == dev.strand.journal.Durability.SYNC, engine.snapshotEveryEvents(),
                 engine.snapshotEverySeconds());
+            service.startListener(listener);
             clearStaleMarkFiles();
             launch();
             started = true;
@@ -84,7 +88,17 @@ public final class ClusterNode implements AutoCloseable
     /** Opens the journal (taking the data directory's lock), then starts Aeron's parts. */
     public static ClusterNode launch(final ClusterNodeConfig config)
     {
-        return new ClusterNode(config);
+        return launch(config, new ModuleRegistry(config.engine().modules()), (journal, state) -> { });
+    }
+
+    /**
+     * @param registry the modules (the same on every member).
+     * @param listener told on the service's thread once the state is loaded at start, before the log replays.
+     */
+    public static ClusterNode launch(final ClusterNodeConfig config, final ModuleRegistry registry,
+        final StrandClusteredService.StartListener listener)
+    {
+        return new ClusterNode(config, registry, listener);
     }
 
     private static Journal openJournal(final EngineConfig engine)
@@ -114,20 +128,41 @@ public final class ClusterNode implements AutoCloseable
         return config.clusterDir().resolve("cluster");
     }
 
-    /** We hold the data directory's lock: whoever wrote the archive's mark file is gone. */
+    /**
+     * We hold the data directory's lock: whoever wrote the mark files (the archive's, the consensus module's and the
+     * service container's) is gone, so they are stale. They hold liveness and error records only, nothing the
+     * cluster's state depends on (that is in the recording log, node state and archive).
+     */
     private void clearStaleMarkFiles()
     {
-        final Path mark = archiveDir().resolve(ARCHIVE_MARK_FILE);
-        try
+        final java.util.List<Path> marks = new java.util.ArrayList<>();
+        marks.add(archiveDir().resolve(ARCHIVE_MARK_FILE));
+        final Path consensus = consensusDir();
+        if (Files.isDirectory(consensus))
         {
-            if (Files.deleteIfExists(mark))
+            try (java.util.stream.Stream<Path> files = Files.list(consensus))
             {
-                LOG.info("removed the archive mark file left by this data directory's previous owner: {}", mark);
+                files.filter(f -> f.getFileName().toString().startsWith(CLUSTER_MARK_FILE_PREFIX) &&
+                    f.getFileName().toString().endsWith(".dat")).forEach(marks::add);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot list " + consensus, ex);
             }
         }
-        catch (final IOException ex)
+        for (final Path mark : marks)
         {
-            throw new UncheckedIOException("cannot remove stale archive mark file " + mark, ex);
+            try
+            {
+                if (Files.deleteIfExists(mark))
+                {
+                    LOG.info("removed the mark file left by this data directory's previous owner: {}", mark);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot remove stale mark file " + mark, ex);
+            }
         }
     }
 
@@ -256,6 +291,27 @@ public final class ClusterNode implements AutoCloseable
     public boolean isLeader()
     {
         return service.role() == Cluster.Role.LEADER;
+    }
+
+    /**
+     * The consensus module's view, read from its counters: role, leader (-1 during an election), commit position and
+     * elections since start. Any thread.
+     */
+    public dev.strand.engine.api.ClusterView view()
+    {
+        final ConsensusModule.Context cm = mediaDriver == null ? null : mediaDriver.consensusModule().context();
+        if (closed || cm == null || cm.clusterNodeRoleCounter() == null)
+        {
+            return new dev.strand.engine.api.ClusterView(config.memberId(), "follower", -1, config.members().size(),
+                journal.lastPosition(), 0, service.appliedLogPosition(), 0);
+        }
+        final Cluster.Role role = Cluster.Role.get(cm.clusterNodeRoleCounter());
+        final boolean electing = ElectionState.get(cm.electionStateCounter().get()) != ElectionState.CLOSED;
+        final int leader = role == Cluster.Role.LEADER ? config.memberId() :
+            electing || role == Cluster.Role.CANDIDATE ? -1 : service.leaderMemberId();
+        return new dev.strand.engine.api.ClusterView(config.memberId(), role.name().toLowerCase(java.util.Locale.ROOT),
+            leader, config.members().size(), journal.lastPosition(), cm.commitPositionCounter().get(),
+            service.appliedLogPosition(), cm.electionCounter().get());
     }
 
     /** Errors and cluster events Aeron reported since start. */

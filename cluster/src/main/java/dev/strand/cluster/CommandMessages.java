@@ -7,6 +7,7 @@ import dev.strand.engine.spi.FieldReader;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,7 @@ final class CommandMessages
         private final byte kind;
         private int offset = HEADER_LENGTH;
         private int readCount;
+        private int lastStart = HEADER_LENGTH;
 
         Encoder(final byte kind)
         {
@@ -85,6 +87,7 @@ final class CommandMessages
             // same message across a leader change stay idempotent.
             final String id = commandId != null ? commandId : java.util.UUID.randomUUID().toString();
             final int start = offset;
+            lastStart = start;
             final int readsAt = start + FIXED_COMMAND_FIELDS;
             // Reads are recorded while the decoder runs, after the envelope; time and fingerprint are filled in after.
             offset = WireBuffers.putString(buffer, readsAt, id);
@@ -110,6 +113,14 @@ final class CommandMessages
             buffer.putInt(readCountAt, readCount, ORDER);
             commands.add(command);
             return command;
+        }
+
+        /** The encoded form of the last command added (as {@link #message} puts it into a message). */
+        byte[] lastCommandBytes()
+        {
+            final byte[] bytes = new byte[offset - lastStart];
+            buffer.getBytes(lastStart, bytes);
+            return bytes;
         }
 
         /** The commands added, in order. */
@@ -160,6 +171,42 @@ final class CommandMessages
             buffer.putByte(offset, readKind);
             return WireBuffers.putString(buffer, offset + 1, name);
         }
+    }
+
+    /**
+     * A message of commands each built at ingress by an {@link Encoder} and carrying its encoded form as its wire form
+     * ({@link Command#wireForm}, the bytes of {@link Encoder#lastCommandBytes}).
+     *
+     * @throws IllegalArgumentException for a command without that form, or a single message of more than one.
+     */
+    static byte[] message(final byte kind, final List<Command> commands)
+    {
+        if (kind == SINGLE && commands.size() != 1)
+        {
+            throw new IllegalArgumentException("a single-command message holds one command, not " + commands.size());
+        }
+        int length = HEADER_LENGTH;
+        for (final Command c : commands)
+        {
+            if (!(c.wireForm() instanceof byte[] form))
+            {
+                throw new IllegalArgumentException("command " + c.commandId() + " was not built by the cluster's ingress");
+            }
+            length += form.length;
+        }
+        final byte[] message = new byte[length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(message);
+        buffer.putByte(VERSION_OFFSET, VERSION);
+        buffer.putByte(KIND_OFFSET, kind);
+        buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
+        int at = HEADER_LENGTH;
+        for (final Command c : commands)
+        {
+            final byte[] form = (byte[])c.wireForm();
+            buffer.putBytes(at, form);
+            at += form.length;
+        }
+        return message;
     }
 
     /** Sets the client's correlation id into a finished message. */

@@ -53,6 +53,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class StrandClusteredService implements ClusteredService
 {
+    /** Told, on the service's thread, once the state is loaded at start (before the log replays). */
+    @FunctionalInterface
+    public interface StartListener
+    {
+        /**
+         * @param journal this member's journal.
+         * @param state   the state as loaded from the snapshot (or empty): copy it, do not keep it (the service
+         *                goes on changing it on its own thread).
+         */
+        void onStarted(Journal journal, EngineState state);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(StrandClusteredService.class);
     private static final int OFFER_ATTEMPTS = 20;
     private static final long SNAPSHOT_CHECK_INTERVAL_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
@@ -91,6 +103,11 @@ public final class StrandClusteredService implements ClusteredService
     private volatile int leaderMemberId = -1;
     private volatile long leadershipTerms;
     private volatile Throwable failure;
+    private volatile long appliedLogPosition;
+    private volatile dev.strand.engine.api.SnapshotSummary lastSnapshot;
+    private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<dev.strand.engine.api.SnapshotSummary>>
+        snapshotWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private StartListener startListener = (journal, state) -> { };
 
     /**
      * @param journal        this member's journal, open (its lock held by the node).
@@ -115,6 +132,12 @@ public final class StrandClusteredService implements ClusteredService
         this.decoder = new CommandMessages.Decoder(factory);
     }
 
+    /** Before the node starts: who is told when the state is loaded. */
+    void startListener(final StartListener listener)
+    {
+        this.startListener = listener;
+    }
+
     @Override
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
@@ -136,6 +159,7 @@ public final class StrandClusteredService implements ClusteredService
         }
         this.core = new EngineCore(state, this::commandIdAt, StrandClusteredService::moduleFailed);
         journalPosition = state.position();
+        startListener.onStarted(journal, state);
         LOG.info("clustered service started: {} at journal position {}, journal ends at {}; the log replays from there",
             snapshotImage == null ? "no snapshot" : "snapshot", state.position(), journal.lastPosition());
     }
@@ -199,6 +223,7 @@ public final class StrandClusteredService implements ClusteredService
             throw fail(t);
         }
         journalPosition = state.position();
+        appliedLogPosition = header.position();
         unflushed = true;
         if (answer)
         {
@@ -382,12 +407,24 @@ public final class StrandClusteredService implements ClusteredService
     {
         try
         {
+            final long startNs = System.nanoTime();
             appender.flush();
             JournalFiles.force(journal.directory());
             ServiceSnapshot.write(snapshotPublication, state, cluster.idleStrategy());
             snapshotsTaken++;
             lastSnapshotPosition = state.position();
-            LOG.info("cluster snapshot taken at journal position {}", state.position());
+            // metadata for operators only: the wall clock is read here, never while deciding
+            final dev.strand.engine.api.SnapshotSummary summary = new dev.strand.engine.api.SnapshotSummary(
+                "cluster-snapshot-" + cluster.logPosition(), state.position(), -1, System.currentTimeMillis(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNs));
+            lastSnapshot = summary;
+            CompletableFuture<dev.strand.engine.api.SnapshotSummary> waiter;
+            while ((waiter = snapshotWaiters.poll()) != null)
+            {
+                waiter.complete(summary);
+            }
+            LOG.info("cluster snapshot taken at journal position {} (log position {})", state.position(),
+                cluster.logPosition());
         }
         catch (final Throwable t)
         {
@@ -421,6 +458,10 @@ public final class StrandClusteredService implements ClusteredService
     public int doBackgroundWork(final long nowNs)
     {
         int work = 0;
+        if (cluster != null)
+        {
+            appliedLogPosition = cluster.logPosition();
+        }
         if (unflushed && flushJournal)
         {
             try
@@ -506,6 +547,11 @@ public final class StrandClusteredService implements ClusteredService
             failure = t;
         }
         LOG.error("clustered service stopped: {}", t.toString(), t);
+        CompletableFuture<dev.strand.engine.api.SnapshotSummary> waiter;
+        while ((waiter = snapshotWaiters.poll()) != null)
+        {
+            waiter.completeExceptionally(t);
+        }
         return t instanceof AgentTerminationException ate ? ate : new AgentTerminationException(t);
     }
 
@@ -527,6 +573,26 @@ public final class StrandClusteredService implements ClusteredService
     public long journalPosition()
     {
         return journalPosition;
+    }
+
+    /** The log position, in bytes, of the last message this member applied. */
+    public long appliedLogPosition()
+    {
+        return appliedLogPosition;
+    }
+
+    /** The newest snapshot this member wrote since start, or null. */
+    public dev.strand.engine.api.SnapshotSummary lastSnapshot()
+    {
+        return lastSnapshot;
+    }
+
+    /** Completes with the next snapshot this member writes. */
+    CompletableFuture<dev.strand.engine.api.SnapshotSummary> nextSnapshot()
+    {
+        final CompletableFuture<dev.strand.engine.api.SnapshotSummary> future = new CompletableFuture<>();
+        snapshotWaiters.add(future);
+        return future;
     }
 
     /** The journal position of the cluster snapshot loaded at start, or -1 when the log was replayed from its start. */

@@ -95,7 +95,11 @@ public final class Gateway implements AutoCloseable
         try
         {
             prepareDataDirectory(built.dataDir());
-            engine = Engine.start(built);
+            engine = config.clustered() ?
+                dev.strand.cluster.ClusteredEngine.start(
+                    dev.strand.cluster.ClusterSettings.nodeConfig(config.values(), built),
+                    dev.strand.cluster.ClusterSettings.writeTimeoutNs(config.values())) :
+                Engine.start(built);
         }
         catch (final RuntimeException | Error ex)
         {

@@ -82,6 +82,7 @@ public final class GatewayConfig
     public static final List<Setting<?>> SETTINGS = Stream.of(
         Stream.<Setting<?>>of(HOST, PORT),
         EngineConfig.SETTINGS.stream(),
+        dev.strand.cluster.ClusterSettings.SETTINGS.stream(),
         Stream.<Setting<?>>of(BODY_LIMIT, MAX_HEADER_SIZE, MAX_BATCH_COMMANDS, API_KEYS, WS_ALLOWED_ORIGINS, WS_MAX_FRAME_SIZE,
             WS_MAX_MESSAGE_SIZE, WS_MAX_IN_FLIGHT, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT, READ_WAIT_TIMEOUT,
             EVENTS_MAX_LIMIT, EVENTS_MAX_SCAN, QUERY_THREADS, EVENT_LOOPS, SHUTDOWN_TIMEOUT, LOG_FORMAT, INSECURE))
@@ -101,6 +102,7 @@ public final class GatewayConfig
         {
             throw values.explain(ex);
         }
+        dev.strand.cluster.ClusterSettings.check(values);
         if (!insecure() && apiKeys().isEmpty() && !isLoopback(host()))
         {
             throw new ConfigException(
@@ -170,6 +172,12 @@ public final class GatewayConfig
         {
             return false;
         }
+    }
+
+    /** True when this process is a member of a cluster ({@code --cluster-members}). */
+    public boolean clustered()
+    {
+        return dev.strand.cluster.ClusterSettings.clustered(values);
     }
 
     public String host()

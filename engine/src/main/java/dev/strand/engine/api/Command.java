@@ -20,6 +20,7 @@ public final class Command
     private final Object payload;
     private final long timestampMicros;
     private final long fingerprint;
+    private final Object wireForm;
 
     /**
      * A command without a fingerprint: a reuse of its id for a different command cannot be detected (the engine then
@@ -51,6 +52,21 @@ public final class Command
         final long timestampMicros,
         final long fingerprint)
     {
+        this(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros, fingerprint, null);
+    }
+
+    private Command(
+        final String commandId,
+        final CommandType<?, ?> type,
+        final String aggregateId,
+        final long expectedVersion,
+        final String correlationId,
+        final Object payload,
+        final long timestampMicros,
+        final long fingerprint,
+        final Object wireForm)
+    {
+        this.wireForm = wireForm;
         this.commandId = commandId;
         this.type = type;
         this.aggregateId = aggregateId;
@@ -103,6 +119,23 @@ public final class Command
     public long fingerprint()
     {
         return fingerprint;
+    }
+
+    /**
+     * @param form what a driver recorded of this command at ingress to send it on (the cluster driver: the decoder's
+     *             reads, encoded), opaque to everything else.
+     * @return this command carrying {@code form}.
+     */
+    public Command withWireForm(final Object form)
+    {
+        return new Command(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros,
+            fingerprint, form);
+    }
+
+    /** @return what {@link #withWireForm} attached, or null. */
+    public Object wireForm()
+    {
+        return wireForm;
     }
 
     @Override

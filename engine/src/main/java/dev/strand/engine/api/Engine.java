@@ -99,6 +99,15 @@ public interface Engine extends AutoCloseable
     /** A hash of the writer's whole state (aggregates and idempotency window), computed on the writer thread. */
     CompletableFuture<Long> stateHash();
 
+    /** {@link #stateHash} with the journal position it was computed at (both read on the thread that owns the state). */
+    CompletableFuture<StateHash> positionedStateHash();
+
+    /** This node's place in its cluster; a node alone is the leader of a cluster of one. */
+    default ClusterView cluster()
+    {
+        return ClusterView.alone(journalPosition());
+    }
+
     EngineMetrics metrics();
 
     EngineConfig config();

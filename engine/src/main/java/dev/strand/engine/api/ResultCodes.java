@@ -19,6 +19,18 @@ public final class ResultCodes
     /** The state would outgrow the heap's headroom floor: commands that add to it are refused for now (503). */
     public static final String CAPACITY_EXHAUSTED = "CAPACITY_EXHAUSTED";
 
+    /** Cluster: no leader at the moment (an election is going on); retry after Retry-After (503). */
+    public static final String NO_LEADER = "NO_LEADER";
+    /** Cluster: this node cannot reach a majority of the members (503); its reads go on. */
+    public static final String NO_QUORUM = "NO_QUORUM";
+    /**
+     * Cluster: the command reached the cluster but no answer came in time (a leader change at that moment): it may
+     * or may not have been executed; a retry with the same commandId is safe and answers the original result (503).
+     */
+    public static final String OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN";
+    /** Cluster: what was asked (a snapshot) only the leader does; the detail names the leader (409). */
+    public static final String NOT_LEADER = "NOT_LEADER";
+
     private ResultCodes()
     {
     }

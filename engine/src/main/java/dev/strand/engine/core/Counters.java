@@ -31,18 +31,15 @@ final class Counters implements EngineMetrics
     private Histogram interval;
     private RingBuffer<?> ring;
     private Journal journal;
-    private ReadModel readModel;
-    private SubscriptionHub hub;
+    private ReadSide reads;
     private CapacityGuard capacity;
 
     /** Attaches what the gauges read; once, before the engine is published. */
-    void attach(final RingBuffer<?> ring, final Journal journal, final ReadModel readModel, final SubscriptionHub hub,
-        final CapacityGuard capacity)
+    void attach(final RingBuffer<?> ring, final Journal journal, final ReadSide reads, final CapacityGuard capacity)
     {
         this.ring = ring;
         this.journal = journal;
-        this.readModel = readModel;
-        this.hub = hub;
+        this.reads = reads;
         this.capacity = capacity;
     }
 
@@ -129,13 +126,13 @@ final class Counters implements EngineMetrics
     @Override
     public long readModelPosition()
     {
-        return readModel.appliedPosition();
+        return reads.appliedPosition();
     }
 
     @Override
     public int subscriptions()
     {
-        return hub.subscriptions();
+        return reads.subscriptions();
     }
 
     @Override

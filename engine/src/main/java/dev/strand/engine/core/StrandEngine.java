@@ -35,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 
 /**
  * The engine, wired: the journal (whose lock is the data directory's), {@link Recovery}, the {@link EngineCore} run
@@ -64,10 +63,8 @@ public final class StrandEngine implements Engine
     private final Counters counters = new Counters();
     private final HaltState halt;
     private final AtomicReference<EngineStatus.State> lifecycle = new AtomicReference<>(EngineStatus.State.STARTING);
-    private final ReadModel readModel;
-    private final JournalQueries queries;
+    private final ReadSide reads;
     private final Snapshotter snapshotter;
-    private final SubscriptionHub hub;
     private final CapacityGuard capacity;
     private final Disruptor<CommandSlot> disruptor;
     private final RingBuffer<CommandSlot> ring;
@@ -100,18 +97,15 @@ public final class StrandEngine implements Engine
 
         // The replicas start as copies of the recovered writer state (entries are immutable, so a copy is cheap): the
         // snapshot is read and the tail replayed once, not once per replica.
-        readModel = new ReadModel(journal, registry);
-        writerState.copyTo(readModel.state());
-        readModel.indexUpTo(readModel.state().position());
-        queries = new JournalQueries(journal, readModel, registry);
+        reads = new ReadSide(journal, registry, config.liveBufferEvents());
+        reads.seed(writerState);
         snapshotter = new Snapshotter(journal, registry, config.idempotencyWindow(), snapshotStore, counters,
             config.snapshotEveryEvents(), config.snapshotEverySeconds());
         writerState.copyTo(snapshotter.state());
         snapshotter.loadedFrom(recovered.snapshotPosition());
-        readModel.onStopped(t -> replicaFailed("read-model", t));
+        reads.onStopped(t -> replicaFailed("read-model", t));
         snapshotter.onStopped(t -> replicaFailed("snapshotter", t));
-        hub = new SubscriptionHub(journal, registry, config.liveBufferEvents());
-        capacity = new CapacityGuard(config.heapFloorBytes(), readModel::contains);
+        capacity = new CapacityGuard(config.heapFloorBytes(), reads::contains);
 
         disruptor = new Disruptor<>(CommandSlot::new, config.ringSize(), StrandEngine::logicThread,
             ProducerType.MULTI, DisruptorDriver.waitStrategy(config.waitStrategy()));
@@ -123,14 +117,13 @@ public final class StrandEngine implements Engine
         disruptor.setDefaultExceptionHandler(new DisruptorDriver.HaltingExceptionHandler(halt));
         ring = disruptor.start();
         driver.ringBuffer(ring);
-        counters.attach(ring, journal, readModel, hub, capacity);
+        counters.attach(ring, journal, reads, capacity);
         ingress = new CommandIngress(registry, ring, counters, halt, capacity, config.epochMicrosClock(),
             () -> closed);
         recheckSpace = state -> halt.check(journal::freeBytes);
 
-        readModel.start(readModel.state().position() + 1);
+        reads.start();
         snapshotter.start(snapshotter.state().position() + 1);
-        hub.start();
         lifecycle.set(EngineStatus.State.RUNNING);
         LOG.info("engine ready: journal at position {}, snapshot at {}, replayed {} events in {} ms, recovery {} ms",
             journal.lastPosition(), recovered.snapshotPosition(), recovered.replayedEvents(),
@@ -234,37 +227,37 @@ public final class StrandEngine implements Engine
     @Override
     public long readModelPosition()
     {
-        return readModel.appliedPosition();
+        return reads.appliedPosition();
     }
 
     @Override
     public CompletableFuture<Long> awaitReadModel(final long position, final Duration timeout)
     {
-        return readModel.await(position).orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return reads.await(position, timeout);
     }
 
     @Override
     public Optional<AggregateView> aggregate(final String aggregateId)
     {
-        return Optional.ofNullable(readModel.view(aggregateId));
+        return reads.aggregate(aggregateId);
     }
 
     @Override
     public Optional<AggregateView> aggregateAt(final String aggregateId, final long atVersion, final long atPosition)
     {
-        return queries.aggregateAt(aggregateId, atVersion, atPosition);
+        return reads.aggregateAt(aggregateId, atVersion, atPosition);
     }
 
     @Override
     public EventPage aggregateEvents(final String aggregateId, final long fromVersion, final int limit)
     {
-        return queries.aggregateEvents(aggregateId, fromVersion, limit);
+        return reads.aggregateEvents(aggregateId, fromVersion, limit);
     }
 
     @Override
     public EventPage readEvents(final long fromPosition, final int limit, final EventFilter filter, final int maxScan)
     {
-        return queries.readEvents(fromPosition, limit, filter, maxScan);
+        return reads.readEvents(fromPosition, limit, filter, maxScan);
     }
 
     @Override
@@ -274,7 +267,7 @@ public final class StrandEngine implements Engine
         {
             throw new IllegalStateException("the engine is stopping");
         }
-        return hub.subscribe(fromPosition, filter, sink);
+        return reads.subscribe(fromPosition, filter, sink);
     }
 
     @Override
@@ -301,6 +294,12 @@ public final class StrandEngine implements Engine
         return onLogicThread(EngineState::hash);
     }
 
+    @Override
+    public CompletableFuture<dev.strand.engine.api.StateHash> positionedStateHash()
+    {
+        return onLogicThread(state -> new dev.strand.engine.api.StateHash(state.position(), state.hash()));
+    }
+
     /** Hash of the writer's aggregates (computed on the writer thread), to compare with the read model's. */
     public CompletableFuture<Long> aggregatesHash()
     {
@@ -310,18 +309,18 @@ public final class StrandEngine implements Engine
     /** Hash of the read model's aggregates, for tests that compare replicas (call when it has caught up). */
     public long readModelAggregatesHash()
     {
-        return readModel.state().aggregatesHash();
+        return reads.aggregatesHash();
     }
 
-    private CompletableFuture<Long> onLogicThread(final ToLongFunction<EngineState> task)
+    private <T> CompletableFuture<T> onLogicThread(final java.util.function.Function<EngineState, T> task)
     {
-        final CompletableFuture<Long> future = new CompletableFuture<>();
+        final CompletableFuture<T> future = new CompletableFuture<>();
         if (closed)
         {
             future.completeExceptionally(new IllegalStateException("the engine is stopping"));
             return future;
         }
-        ring.publishEvent(CONTROL, state -> future.complete(task.applyAsLong(state)), System.nanoTime());
+        ring.publishEvent(CONTROL, state -> future.complete(task.apply(state)), System.nanoTime());
         return future;
     }
 
@@ -359,12 +358,10 @@ public final class StrandEngine implements Engine
                 LOG.error("final snapshot failed: {}", ex.toString());
             }
         }
-        hub.close();
         snapshotter.stop();
-        readModel.stop();
+        reads.close();
         capacity.close();
         completer.close();
-        queries.close();
         journal.close();
         lifecycle.set(EngineStatus.State.STOPPED);
         LOG.info("engine stopped at journal position {}", finalPosition);

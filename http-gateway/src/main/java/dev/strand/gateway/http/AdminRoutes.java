@@ -16,6 +16,8 @@ final class AdminRoutes
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
+    private static final int STATE_HASH_TIMEOUT_SECONDS = 10;
+
     private final Engine engine;
     private final WorkerExecutor workers;
 
@@ -35,6 +37,14 @@ final class AdminRoutes
         final Context context = Vertx.currentContext();
         engine.takeSnapshot().whenComplete((summary, failure) -> context.runOnContext(v ->
         {
+            final Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ?
+                failure.getCause() : failure;
+            if (cause instanceof dev.strand.engine.api.NotLeaderException notLeader)
+            {
+                final Problem problem = Problem.of(409, dev.strand.engine.api.ResultCodes.NOT_LEADER, notLeader.getMessage());
+                Responses.problem(ctx.response(), problem, problem.toJson().put("leaderMemberId", notLeader.leaderMemberId()));
+                return;
+            }
             if (failure != null)
             {
                 LOG.error("snapshot on request failed", failure);
@@ -43,6 +53,43 @@ final class AdminRoutes
             }
             Responses.json(ctx, 200, JsonCodec.snapshot(summary));
         }));
+    }
+
+    /** {@code GET /admin/cluster}: this node's place in its cluster (alone: the leader of a cluster of one). */
+    void cluster(final RoutingContext ctx)
+    {
+        final dev.strand.engine.api.ClusterView v = engine.cluster();
+        final JsonObject body = new JsonObject()
+            .put("memberId", v.memberId())
+            .put("role", v.role())
+            .put("leaderMemberId", v.leaderMemberId())
+            .put("clusterSize", v.clusterSize())
+            .put("journalPosition", v.journalPosition());
+        if (v.clustered())
+        {
+            body.put("commitPosition", v.commitPosition())
+                .put("appliedLogPosition", v.appliedLogPosition())
+                .put("journalLagBytes", v.journalLagBytes())
+                .put("elections", v.elections());
+        }
+        Responses.json(ctx, 200, body);
+    }
+
+    /** {@code GET /admin/state-hash}: the whole state's hash at the position it was computed at. */
+    void stateHash(final RoutingContext ctx)
+    {
+        final Context context = Vertx.currentContext();
+        engine.positionedStateHash().orTimeout(STATE_HASH_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+            .whenComplete((hash, failure) -> context.runOnContext(v ->
+            {
+                if (failure != null)
+                {
+                    Responses.problem(ctx, Problem.of(503, Problem.NOT_READY, "the state hash could not be computed " +
+                        "within " + STATE_HASH_TIMEOUT_SECONDS + " s: the engine is " + engine.status().state()));
+                    return;
+                }
+                Responses.json(ctx, 200, new JsonObject().put("position", hash.position()).put("stateHash", hash.hex()));
+            }));
     }
 
     void listSnapshots(final RoutingContext ctx)

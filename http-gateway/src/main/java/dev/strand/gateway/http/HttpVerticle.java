@@ -115,6 +115,8 @@ public final class HttpVerticle extends VerticleBase
         router.get("/openapi.yaml").handler(ops::openApi);
         router.post("/admin/snapshots").handler(adminRole).handler(admin::takeSnapshot);
         router.get("/admin/snapshots").handler(adminRole).handler(admin::listSnapshots);
+        router.get("/admin/cluster").handler(adminRole).handler(admin::cluster);
+        router.get("/admin/state-hash").handler(adminRole).handler(admin::stateHash);
 
         allowed = AllowedMethods.of(router.getRoutes());
         router.route().failureHandler(this::failure);

@@ -66,6 +66,37 @@ public final class EngineMeters
             .register(registry);
 
         registry.getPrometheusRegistry().register(new AppendLatencyCollector(m));
+        if (engine.cluster().clustered())
+        {
+            cluster(registry, engine);
+        }
+    }
+
+    /** A cluster member's view of its cluster, read from the consensus module's counters on scrape. */
+    private static void cluster(final PrometheusMeterRegistry registry, final Engine engine)
+    {
+        for (final String role : new String[] {"leader", "follower", "candidate"})
+        {
+            Gauge.builder("strand.cluster.role", engine, e -> role.equals(e.cluster().role()) ? 1 : 0)
+                .description("1 for this member's current role")
+                .tag("role", role)
+                .register(registry);
+        }
+        Gauge.builder("strand.cluster.leader.member.id", engine, e -> e.cluster().leaderMemberId())
+            .description("The leader this member knows of (-1 during an election)")
+            .register(registry);
+        Gauge.builder("strand.cluster.member.id", engine, e -> e.cluster().memberId())
+            .description("This member's id")
+            .register(registry);
+        FunctionCounter.builder("strand.cluster.elections", engine, e -> e.cluster().elections())
+            .description("Elections this member's consensus module has run since it started")
+            .register(registry);
+        Gauge.builder("strand.cluster.commit.position.bytes", engine, e -> e.cluster().commitPosition())
+            .description("Commit position of the replicated log as this member knows it")
+            .register(registry);
+        Gauge.builder("strand.cluster.journal.lag.bytes", engine, e -> e.cluster().journalLagBytes())
+            .description("How far this member's journal trails the commit position, in log bytes")
+            .register(registry);
     }
 
     private static void commands(

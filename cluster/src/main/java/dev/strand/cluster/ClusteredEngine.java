@@ -1,0 +1,445 @@
+package dev.strand.cluster;
+
+import dev.strand.engine.api.AggregateView;
+import dev.strand.engine.api.BatchCallback;
+import dev.strand.engine.api.BatchResult;
+import dev.strand.engine.api.ClusterView;
+import dev.strand.engine.api.Command;
+import dev.strand.engine.api.CommandCallback;
+import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.Engine;
+import dev.strand.engine.api.EngineConfig;
+import dev.strand.engine.api.EngineMetrics;
+import dev.strand.engine.api.EngineStatus;
+import dev.strand.engine.api.EventFilter;
+import dev.strand.engine.api.EventPage;
+import dev.strand.engine.api.NotLeaderException;
+import dev.strand.engine.api.OutOfMemoryPolicy;
+import dev.strand.engine.api.Rejection;
+import dev.strand.engine.api.RejectionKind;
+import dev.strand.engine.api.ResultCodes;
+import dev.strand.engine.api.SnapshotSummary;
+import dev.strand.engine.api.StateHash;
+import dev.strand.engine.api.Subscription;
+import dev.strand.engine.api.SubscriptionSink;
+import dev.strand.engine.core.ModuleRegistry;
+import dev.strand.engine.core.ReadSide;
+import dev.strand.engine.spi.FieldReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The engine of one cluster member, behind the same {@link Engine} interface as the single node, so the gateway
+ * serves both alike. Writes go through the {@link ClusterClient} to the leader, whichever member that is; the
+ * answer comes once the leader has the command committed by a majority <em>and</em> this member's read model has
+ * applied it from this member's journal (so the answering node has it, and a read on it right after sees it). Reads
+ * and subscriptions come from this member's own journal ({@link ReadSide}), which its {@link StrandClusteredService}
+ * writes from the replicated log.
+ *
+ * <p>Start: the node's journal is opened (taking the data directory's lock), Aeron's parts start, and the engine is
+ * ready once the service has loaded its snapshot (the read side is seeded with a copy of that state, on the service's
+ * thread, before the log replays). The log then replays behind it; reads see the journal as it already is.
+ */
+public final class ClusteredEngine implements Engine
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClusteredEngine.class);
+    private static final long START_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(10);
+
+    private final ClusterNodeConfig config;
+    private final EngineConfig engineConfig;
+    private final ClusterNode node;
+    private final ReadSide reads;
+    private final ClusterClient client;
+    private final ClusterEngineMetrics metrics;
+    private final Duration localJournalWait;
+    private final AtomicReference<String> halted = new AtomicReference<>();
+    private volatile boolean closed;
+    private volatile boolean stopped;
+
+    private ClusteredEngine(final ClusterNodeConfig config, final ClusterClient.Config clientConfig)
+    {
+        this.config = config;
+        this.engineConfig = config.engine();
+        OutOfMemoryPolicy.install();
+        final ModuleRegistry registry = new ModuleRegistry(engineConfig.modules());
+        final CompletableFuture<ReadSide> started = new CompletableFuture<>();
+        node = ClusterNode.launch(config, registry, (journal, state) ->
+        {
+            try
+            {
+                final ReadSide side = new ReadSide(journal, registry, engineConfig.liveBufferEvents());
+                side.seed(state);
+                side.start();
+                started.complete(side);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                started.completeExceptionally(ex);
+                throw ex;
+            }
+        });
+        ClusterClient startedClient = null;
+        try
+        {
+            reads = awaitStart(started);
+            reads.onStopped(t -> halted.compareAndSet(null,
+                "the read model cannot apply this member's journal (a broken invariant): " + t));
+            startedClient = ClusterClient.start(clientConfig.aeronDirectoryName() != null ? clientConfig :
+                clientConfig.withAeronDirectoryName(node.aeronDirectoryName()), registry, engineConfig.epochMicrosClock());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            final ReadSide side = started.getNow(null);
+            if (side != null)
+            {
+                side.close();
+            }
+            node.close();
+            throw ex;
+        }
+        client = startedClient;
+        localJournalWait = Duration.ofNanos(clientConfig.requestTimeoutNs());
+        metrics = new ClusterEngineMetrics(node, reads, client);
+        LOG.info("cluster member {} ready: journal at position {}, snapshot loaded at {}", config.memberId(),
+            node.journal().lastPosition(), node.service().snapshotLoadedPosition());
+    }
+
+    /** Starts this member: its journal, Aeron's parts, the service, the read side and a client on this node's driver. */
+    public static ClusteredEngine start(final ClusterNodeConfig config, final long requestTimeoutNs)
+    {
+        final ClusterClient.Config defaults = ClusterClient.Config.defaults(null, config.members());
+        return new ClusteredEngine(config, new ClusterClient.Config(null, defaults.ingressEndpoints(),
+            config.members().member(config.memberId()).host(), defaults.termLength(), requestTimeoutNs,
+            defaults.noQuorumAfterNs(), defaults.connectTimeoutNs(), config.idleStrategy()));
+    }
+
+    /** Waits for the service to load its state; fails at once if the service stopped instead. */
+    private ReadSide awaitStart(final CompletableFuture<ReadSide> started)
+    {
+        final long deadline = System.nanoTime() + START_TIMEOUT_NS;
+        while (true)
+        {
+            try
+            {
+                return started.get(100, TimeUnit.MILLISECONDS);
+            }
+            catch (final TimeoutException ex)
+            {
+                final Throwable failure = node.service().failure();
+                if (failure != null)
+                {
+                    throw new IllegalStateException("the cluster member could not start: " + failure.getMessage(), failure);
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new IllegalStateException("the cluster member's service did not start within " +
+                        TimeUnit.NANOSECONDS.toMinutes(START_TIMEOUT_NS) + " minutes");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the cluster member started", ex);
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                throw new IllegalStateException("the cluster member could not start: " + ex.getCause().getMessage(),
+                    ex.getCause());
+            }
+        }
+    }
+
+    public ClusterNode node()
+    {
+        return node;
+    }
+
+    @Override
+    public Command newCommand(final String commandId, final String type, final String aggregateId,
+        final long expectedVersion, final String correlationId, final FieldReader data)
+    {
+        return client.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data);
+    }
+
+    @Override
+    public void submit(final Command command, final CommandCallback callback)
+    {
+        final Rejection refusal = refusal();
+        if (refusal != null)
+        {
+            metrics.halted.increment();
+            callback.onComplete(CommandResult.rejected(command.commandId(), refusal));
+            return;
+        }
+        final long startNs = System.nanoTime();
+        client.send(command).whenComplete((result, failure) ->
+        {
+            if (failure != null)
+            {
+                final CommandResult unavailable = CommandResult.rejected(command.commandId(), unavailable(failure));
+                metrics.count(unavailable);
+                callback.onComplete(unavailable);
+                return;
+            }
+            afterLocalJournal(result.accepted() ? result.position() : 0).whenComplete((ok, late) ->
+            {
+                final CommandResult answer = late == null ? result : CommandResult.rejected(command.commandId(), late(result.position()));
+                metrics.count(answer);
+                metrics.recordLatency(answer, startNs);
+                callback.onComplete(answer);
+            });
+        });
+    }
+
+    @Override
+    public void submitBatch(final List<Command> commands, final boolean atomic, final BatchCallback callback)
+    {
+        final Rejection refusal = refusal();
+        if (refusal != null)
+        {
+            callback.onComplete(BatchResult.allRejected(atomic, commands, refusal));
+            return;
+        }
+        final long startNs = System.nanoTime();
+        client.send(commands, atomic).whenComplete((result, failure) ->
+        {
+            if (failure != null)
+            {
+                final BatchResult unavailable = BatchResult.allRejected(atomic, commands, unavailable(failure));
+                unavailable.results().forEach(metrics::count);
+                callback.onComplete(unavailable);
+                return;
+            }
+            long last = 0;
+            for (final CommandResult r : result.results())
+            {
+                if (r.accepted())
+                {
+                    last = Math.max(last, r.position());
+                }
+            }
+            final long position = last;
+            afterLocalJournal(position).whenComplete((ok, late) ->
+            {
+                final BatchResult answer = late == null ? result : BatchResult.allRejected(atomic, commands, late(position));
+                for (final CommandResult r : answer.results())
+                {
+                    metrics.count(r);
+                    metrics.recordLatency(r, startNs);
+                }
+                callback.onComplete(answer);
+            });
+        });
+    }
+
+    /** Completes once this member's read model (and so its journal) has {@code position}; at once for 0. */
+    private CompletableFuture<Long> afterLocalJournal(final long position)
+    {
+        if (position <= 0)
+        {
+            return CompletableFuture.completedFuture(0L);
+        }
+        return reads.await(position, localJournalWait);
+    }
+
+    private Rejection refusal()
+    {
+        if (closed)
+        {
+            return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "the node is stopping", null, -1);
+        }
+        final String reason = haltReason();
+        return reason == null ? null :
+            new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "halted: " + reason, null, -1);
+    }
+
+    private static Rejection late(final long position)
+    {
+        return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.OUTCOME_UNKNOWN, "the cluster committed the " +
+            "command, but this node's journal has not reached position " + position + " in time (this member lags); " +
+            "retry with the same commandId, here or on another node", null, -1);
+    }
+
+    private static Rejection unavailable(final Throwable failure)
+    {
+        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
+            failure.getCause() : failure;
+        if (cause instanceof ClusterUnavailableException ex)
+        {
+            final String code = switch (ex.reason())
+            {
+                case NO_LEADER -> ResultCodes.NO_LEADER;
+                case NO_QUORUM -> ResultCodes.NO_QUORUM;
+                case TIMEOUT -> ResultCodes.OUTCOME_UNKNOWN;
+                case CLOSED -> ResultCodes.HALTED;
+            };
+            return new Rejection(RejectionKind.UNAVAILABLE, code, ex.getMessage(), null, -1);
+        }
+        if (cause instanceof IllegalArgumentException tooLarge)
+        {
+            return new Rejection(RejectionKind.INVALID, ResultCodes.INVALID_FIELD, tooLarge.getMessage(), "commands", -1);
+        }
+        LOG.error("cluster request failed", cause);
+        return new Rejection(RejectionKind.INTERNAL, ResultCodes.COMMAND_HANDLER_FAILED,
+            "the cluster's answer could not be read: " + cause, null, -1);
+    }
+
+    private String haltReason()
+    {
+        final Throwable failure = node.service().failure();
+        if (failure != null)
+        {
+            return "this member's clustered service stopped: " + failure.getMessage();
+        }
+        return halted.get();
+    }
+
+    @Override
+    public EngineStatus status()
+    {
+        if (stopped)
+        {
+            return new EngineStatus(EngineStatus.State.STOPPED, null);
+        }
+        if (closed)
+        {
+            return new EngineStatus(EngineStatus.State.STOPPING, null);
+        }
+        final String reason = haltReason();
+        return reason != null ? new EngineStatus(EngineStatus.State.HALTED, reason) :
+            new EngineStatus(EngineStatus.State.RUNNING, null);
+    }
+
+    @Override
+    public ClusterView cluster()
+    {
+        return node.view();
+    }
+
+    @Override
+    public long journalPosition()
+    {
+        return node.journal().lastPosition();
+    }
+
+    @Override
+    public long readModelPosition()
+    {
+        return reads.appliedPosition();
+    }
+
+    @Override
+    public CompletableFuture<Long> awaitReadModel(final long position, final Duration timeout)
+    {
+        return reads.await(position, timeout);
+    }
+
+    @Override
+    public Optional<AggregateView> aggregate(final String aggregateId)
+    {
+        return reads.aggregate(aggregateId);
+    }
+
+    @Override
+    public Optional<AggregateView> aggregateAt(final String aggregateId, final long atVersion, final long atPosition)
+    {
+        return reads.aggregateAt(aggregateId, atVersion, atPosition);
+    }
+
+    @Override
+    public EventPage aggregateEvents(final String aggregateId, final long fromVersion, final int limit)
+    {
+        return reads.aggregateEvents(aggregateId, fromVersion, limit);
+    }
+
+    @Override
+    public EventPage readEvents(final long fromPosition, final int limit, final EventFilter filter, final int maxScan)
+    {
+        return reads.readEvents(fromPosition, limit, filter, maxScan);
+    }
+
+    @Override
+    public Subscription subscribe(final long fromPosition, final EventFilter filter, final SubscriptionSink sink)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the node is stopping");
+        }
+        return reads.subscribe(fromPosition, filter, sink);
+    }
+
+    /**
+     * Asks the cluster for a snapshot: only the leader can (it puts the request into the log, and every member then
+     * snapshots at the same log position); completes when this member has written its own.
+     */
+    @Override
+    public CompletableFuture<SnapshotSummary> takeSnapshot()
+    {
+        final CompletableFuture<SnapshotSummary> next = node.service().nextSnapshot();
+        if (!node.requestSnapshot())
+        {
+            final int leader = node.view().leaderMemberId();
+            next.completeExceptionally(new NotLeaderException(leader, node.isLeader() ?
+                "a snapshot is already being taken" : "only the leader takes a cluster snapshot on request; " +
+                (leader >= 0 ? "the leader is member " + leader : "there is no leader at the moment")));
+        }
+        return next;
+    }
+
+    @Override
+    public List<SnapshotSummary> snapshots()
+    {
+        final SnapshotSummary last = node.service().lastSnapshot();
+        return last == null ? List.of() : List.of(last);
+    }
+
+    @Override
+    public CompletableFuture<Long> stateHash()
+    {
+        return positionedStateHash().thenApply(StateHash::hash);
+    }
+
+    @Override
+    public CompletableFuture<StateHash> positionedStateHash()
+    {
+        return node.service().stateHash().thenApply(ph -> new StateHash(ph[0], ph[1]));
+    }
+
+    @Override
+    public EngineMetrics metrics()
+    {
+        return metrics;
+    }
+
+    @Override
+    public EngineConfig config()
+    {
+        return engineConfig;
+    }
+
+    /** Stops taking commands, closes the client, the read side and the member (service, consensus, archive, driver). */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        client.close();
+        final long last = journalPosition();
+        reads.close();
+        node.close();
+        stopped = true;
+        LOG.info("cluster member {} stopped at journal position {}", config.memberId(), last);
+    }
+}
