@@ -53,6 +53,7 @@ public final class ClusteredEngine implements Engine
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredEngine.class);
     private static final long START_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(10);
+    private static final long WATCH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ClusterNodeConfig config;
     private final EngineConfig engineConfig;
@@ -62,6 +63,9 @@ public final class ClusteredEngine implements Engine
     private final ClusterEngineMetrics metrics;
     private final Duration localJournalWait;
     private final AtomicReference<String> halted = new AtomicReference<>();
+    private final long noQuorumAfterNs;
+    private final Thread watcher;
+    private volatile long lastLeaderSeenNs = System.nanoTime();
     private volatile boolean closed;
     private volatile boolean stopped;
 
@@ -108,6 +112,10 @@ public final class ClusteredEngine implements Engine
         }
         client = startedClient;
         localJournalWait = Duration.ofNanos(clientConfig.requestTimeoutNs());
+        noQuorumAfterNs = clientConfig.noQuorumAfterNs();
+        watcher = new Thread(this::watch, "cluster-watch");
+        watcher.setDaemon(true);
+        watcher.start();
         metrics = new ClusterEngineMetrics(node, reads, client);
         LOG.info("cluster member {} ready: journal at position {}, snapshot loaded at {}", config.memberId(),
             node.journal().lastPosition(), node.service().snapshotLoadedPosition());
@@ -176,8 +184,9 @@ public final class ClusteredEngine implements Engine
         final Rejection refusal = refusal();
         if (refusal != null)
         {
-            metrics.halted.increment();
-            callback.onComplete(CommandResult.rejected(command.commandId(), refusal));
+            final CommandResult refused = CommandResult.rejected(command.commandId(), refusal);
+            metrics.count(refused);
+            callback.onComplete(refused);
             return;
         }
         final long startNs = System.nanoTime();
@@ -206,7 +215,9 @@ public final class ClusteredEngine implements Engine
         final Rejection refusal = refusal();
         if (refusal != null)
         {
-            callback.onComplete(BatchResult.allRejected(atomic, commands, refusal));
+            final BatchResult refused = BatchResult.allRejected(atomic, commands, refusal);
+            refused.results().forEach(metrics::count);
+            callback.onComplete(refused);
             return;
         }
         final long startNs = System.nanoTime();
@@ -257,6 +268,12 @@ public final class ClusteredEngine implements Engine
         {
             return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "the node is stopping", null, -1);
         }
+        if (withoutQuorum())
+        {
+            return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_QUORUM, "this node cannot reach a majority " +
+                "of the cluster's members (no leader for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() -
+                lastLeaderSeenNs) + " ms); reads go on", null, -1);
+        }
         final String reason = haltReason();
         return reason == null ? null :
             new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "halted: " + reason, null, -1);
@@ -269,10 +286,46 @@ public final class ClusteredEngine implements Engine
             "retry with the same commandId, here or on another node", null, -1);
     }
 
-    private static Rejection unavailable(final Throwable failure)
+    /**
+     * Notes when this member last knew of a leader (its consensus module's view, every 50 ms): the gateway tells a
+     * node without a majority (no leader for longer than an election takes) from one in an election.
+     */
+    private void watch()
+    {
+        while (!closed)
+        {
+            if (node.view().leaderMemberId() >= 0)
+            {
+                lastLeaderSeenNs = System.nanoTime();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(WATCH_INTERVAL_NS);
+        }
+    }
+
+    /** Without a leader for longer than an election takes: this member cannot reach a majority. */
+    private boolean withoutQuorum()
+    {
+        return node.view().leaderMemberId() < 0 && System.nanoTime() - lastLeaderSeenNs > noQuorumAfterNs;
+    }
+
+    private Rejection unavailable(final Throwable failure)
     {
         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
             failure.getCause() : failure;
+        if (cause instanceof ClusterUnavailableException ex && ex.reason() != ClusterUnavailableException.Reason.CLOSED &&
+            node.view().leaderMemberId() < 0)
+        {
+            // this member's own consensus module knows better than the client whether there is a leader
+            final boolean sent = ex.reason() == ClusterUnavailableException.Reason.TIMEOUT;
+            final String mayHave = sent ? "; it reached the old leader and may have been committed before that " +
+                "leader was lost: retry with the same commandId" : "";
+            return withoutQuorum() ?
+                new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_QUORUM, "this node cannot reach a majority " +
+                    "of the cluster's members (no leader for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() -
+                    lastLeaderSeenNs) + " ms)" + mayHave, null, -1) :
+                new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_LEADER, "the cluster is electing a leader" +
+                    mayHave, null, -1);
+        }
         if (cause instanceof ClusterUnavailableException ex)
         {
             final String code = switch (ex.reason())
@@ -435,6 +488,7 @@ public final class ClusteredEngine implements Engine
             return;
         }
         closed = true;
+        java.util.concurrent.locks.LockSupport.unpark(watcher);
         client.close();
         final long last = journalPosition();
         reads.close();

@@ -90,6 +90,19 @@ public final class Gateway implements AutoCloseable
         final EngineConfig built = config.buildEngineConfig(engineConfig);
         // The port first: a busy port fails the start before the journal is recovered.
         final PortReservation reservation = PortReservation.bind(config.host(), config.port());
+        if (config.clustered())
+        {
+            try
+            {
+                final dev.strand.cluster.ClusterMembers.Member self = config.clusterMember();
+                PortReservation.checkClusterPorts(self.host(), self.basePort());
+            }
+            catch (final RuntimeException ex)
+            {
+                reservation.close();
+                throw ex;
+            }
+        }
         final long startNanos = System.nanoTime();
         final Engine engine;
         try

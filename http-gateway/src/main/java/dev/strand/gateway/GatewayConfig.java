@@ -180,6 +180,13 @@ public final class GatewayConfig
         return dev.strand.cluster.ClusterSettings.clustered(values);
     }
 
+    /** This process's member of {@code --cluster-members}; only when {@link #clustered()}. */
+    public dev.strand.cluster.ClusterMembers.Member clusterMember()
+    {
+        return values.get(dev.strand.cluster.ClusterSettings.CLUSTER_MEMBERS)
+            .member(values.get(dev.strand.cluster.ClusterSettings.MEMBER_ID));
+    }
+
     public String host()
     {
         return values.get(HOST);

@@ -71,6 +71,40 @@ final class PortReservation implements AutoCloseable
         }
     }
 
+    /**
+     * Checks that this cluster member's UDP ports (basePort+1..basePort+5: archive control, ingress, consensus, log,
+     * catch-up) can be bound, before the journal is opened: Aeron would otherwise fail later, deep in its driver.
+     *
+     * @throws PortInUseException naming the first port another process holds.
+     */
+    static void checkClusterPorts(final String host, final int basePort)
+    {
+        for (int offset = dev.strand.cluster.ClusterMembers.ARCHIVE_CONTROL_OFFSET;
+            offset <= dev.strand.cluster.ClusterMembers.CATCHUP_OFFSET; offset++)
+        {
+            final int port = basePort + offset;
+            try (java.net.DatagramSocket socket = new java.net.DatagramSocket(null))
+            {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            }
+            catch (final UnknownHostException ex)
+            {
+                throw new PortInUseException("cannot bind cluster port " + host + ":" + port + ": unknown host " + host, false);
+            }
+            catch (final BindException ex)
+            {
+                final String why = ex.getMessage() == null ? "" : ex.getMessage().toLowerCase(java.util.Locale.ROOT);
+                throw new PortInUseException(why.contains("in use") ?
+                    "cluster port " + host + ":" + port + " (UDP, basePort + " + offset + ") is in use by another process" :
+                    "cannot bind cluster port " + host + ":" + port + ": " + ex.getMessage(), why.contains("in use"));
+            }
+            catch (final IOException ex)
+            {
+                throw new PortInUseException("cannot bind cluster port " + host + ":" + port + ": " + ex.getMessage(), false);
+            }
+        }
+    }
+
     int port()
     {
         return socket.getLocalPort();

@@ -72,6 +72,33 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldMakeAClusterMemberOnlyFromAConsistentPairOfClusterFlags()
+    {
+        final String members = "0=127.0.0.1:20000,1=127.0.0.1:20100,2=127.0.0.1:20200";
+        assertThat(GatewayConfig.of(Map.of()).clustered()).isFalse();
+        final GatewayConfig member = GatewayConfig.from(Map.of("member-id", "2"), Map.of("STRAND_CLUSTER_MEMBERS", members));
+        assertThat(member.clustered()).isTrue();
+        assertThat(member.clusterMember().basePort()).isEqualTo(20200);
+        final dev.strand.cluster.ClusterNodeConfig node = dev.strand.cluster.ClusterSettings.nodeConfig(
+            member.values(), member.engineConfig().build());
+        assertThat(node.heartbeatTimeoutNs()).isEqualTo(500_000_000L);
+        assertThat(node.heartbeatIntervalNs()).isEqualTo(50_000_000L);
+        assertThat(node.fileSyncLevel()).as("async durability: the log stays in the page cache").isZero();
+
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("member-id", "0")))
+            .isInstanceOf(ConfigException.class).hasMessage("--member-id needs --cluster-members (without it the server runs alone)");
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("cluster-members", members)))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("--cluster-members needs --member-id");
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("cluster-members", members, "member-id", "3")))
+            .isInstanceOf(ConfigException.class).hasMessage("--member-id 3 is not one of --cluster-members (0..2)");
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("cluster-members", "0=127.0.0.1:20000,2=127.0.0.1:20100", "member-id", "0")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("--cluster-members").hasMessageContaining("ids must be 0..1");
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("cluster-members", members, "member-id", "0",
+            "cluster-idle-strategy", "spin")))
+            .isInstanceOf(ConfigException.class).hasMessageContaining("--cluster-idle-strategy");
+    }
+
+    @Test
     void shouldLetFlagsBeatEnvironmentVariables()
     {
         final GatewayConfig c = GatewayConfig.from(
