@@ -107,6 +107,27 @@ class OpsIT
     }
 
     @Test
+    void shouldDescribeANodeAloneAsTheLeaderOfAClusterOfOneAndHashItsStateAtAPosition()
+    {
+        server.open("acc-state-hash");
+        final long position = server.deposit("acc-state-hash", 10);
+        final JsonObject cluster = TestServer.expectOk(server.get("/admin/cluster"));
+        assertThat(cluster.getMap()).containsOnlyKeys("memberId", "role", "leaderMemberId", "clusterSize", "journalPosition");
+        assertThat(cluster.getString("role")).isEqualTo("leader");
+        assertThat(cluster.getInteger("leaderMemberId")).isZero();
+        assertThat(cluster.getInteger("clusterSize")).isEqualTo(1);
+        assertThat(cluster.getLong("journalPosition")).isEqualTo(position);
+
+        final JsonObject hash = TestServer.expectOk(server.get("/admin/state-hash"));
+        assertThat(hash.getLong("position")).isEqualTo(position);
+        assertThat(hash.getString("stateHash")).matches("[0-9a-f]{16}");
+        assertThat(TestServer.expectOk(server.get("/admin/state-hash")).getString("stateHash"))
+            .as("nothing changed, nothing differs").isEqualTo(hash.getString("stateHash"));
+        server.deposit("acc-state-hash", 1);
+        assertThat(TestServer.expectOk(server.get("/admin/state-hash")).getString("stateHash")).isNotEqualTo(hash.getString("stateHash"));
+    }
+
+    @Test
     void shouldServeAnOpenApiDocumentWhoseRoutesExistAndWhoseExamplesAreAccepted() throws IOException
     {
         final HttpResponse<Buffer> doc = server.get("/openapi.yaml");
@@ -117,7 +138,7 @@ class OpsIT
         final Map<String, List<String>> operations = operations(yaml);
         assertThat(operations.keySet()).contains("/commands", "/commands/batch", "/aggregates/{aggregateId}",
             "/aggregates/{aggregateId}/events", "/events", "/subscribe", "/health/live", "/health/ready", "/metrics",
-            "/openapi.yaml", "/admin/snapshots");
+            "/openapi.yaml", "/admin/snapshots", "/admin/cluster", "/admin/state-hash");
         final Map<String, List<JsonObject>> examples = requestExamples(yaml);
         assertThat(examples.get("/commands")).hasSizeGreaterThanOrEqualTo(5);
         for (final Map.Entry<String, List<JsonObject>> entry : examples.entrySet())
