@@ -33,8 +33,10 @@ class EngineBugIT
     static void start()
     {
         work = Work.fresh("engine-bugs");
-        moduleJar = ModuleJar.build(work.resolve("gadget.jar"));
-        server = StrandProcess.builder(work.resolve("data")).classpath(moduleJar).log(work.resolve("server.log")).start();
+        // the module as a user adds it: a jar in a directory given to the shipped strand.jar with --modules
+        moduleJar = ModuleJar.build(work.resolve("modules/gadget.jar"));
+        server = StrandProcess.builder(work.resolve("data")).flag("modules", moduleJar.getParent())
+            .log(work.resolve("server.log")).start();
     }
 
     @AfterAll

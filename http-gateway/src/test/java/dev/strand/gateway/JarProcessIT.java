@@ -368,6 +368,27 @@ class JarProcessIT
     }
 
     @Test
+    void shouldRefuseAModulesDirectoryItCannotUseWithExitCode2AndOneLine() throws Exception
+    {
+        final Path modules = Files.createDirectories(dir.resolve("modules"));
+        strand("--modules", dir.resolve("no-such").toString(), "--port", "0", "--data-dir", dir.resolve("never").toString())
+            .assertRefused(2, "--modules " + dir.resolve("no-such") + ": no such directory");
+        Files.write(modules.resolve("broken.jar"), new byte[] {'P', 'K', 1, 2});
+        strand("--modules", modules.toString(), "--port", "0", "--data-dir", dir.resolve("never").toString())
+            .assertRefused(2, "--modules " + modules + ": broken.jar is not a readable jar");
+        Files.delete(modules.resolve("broken.jar"));
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(modules.resolve("m.jar"))))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/dev.strand.engine.spi.AggregateModule"));
+            out.write("com.example.MissingModule\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        strand("--modules", modules.toString(), "--port", "0", "--data-dir", dir.resolve("never").toString())
+            .assertRefused(2, "--modules " + modules + ": a module failed to load", "com.example.MissingModule");
+        assertThat(dir.resolve("never")).doesNotExist();
+    }
+
+    @Test
     void shouldRefuseABadConfigurationWithExitCode2() throws Exception
     {
         strand("--roll-cycle", "SOMETIMES", "--data-dir", dir.resolve("never").toString())

@@ -61,10 +61,14 @@ public final class EngineConfig
     public static final Setting<Integer> LIVE_BUFFER_EVENTS = Setting.of("live-buffer-events",
         SettingType.powerOfTwo(2, 1 << 24), 1 << 14,
         "events kept decoded in memory for live subscribers; a subscriber further behind reads the journal");
+    /** Module jars loaded besides the class path's. */
+    public static final Setting<Path> MODULES_DIR = Setting.of("modules", SettingType.path(), null,
+        "a directory of module jars: every *.jar in it is loaded (ServiceLoader) next to the modules on the class " +
+            "path; one that cannot be loaded, or a type name registered twice, stops the start (exit 2)");
     /** Every engine setting, then the journal's, in the order help and tables show them. */
     public static final List<Setting<?>> SETTINGS = Stream.concat(
-        Stream.of(DATA_DIR, RING_SIZE, WAIT_STRATEGY, IDEMPOTENCY_WINDOW, HEAP_FLOOR_BYTES, SNAPSHOT_EVERY_EVENTS,
-            SNAPSHOT_EVERY_SECONDS, SNAPSHOTS_KEPT, SNAPSHOT_ON_SHUTDOWN, LIVE_BUFFER_EVENTS),
+        Stream.of(DATA_DIR, MODULES_DIR, RING_SIZE, WAIT_STRATEGY, IDEMPOTENCY_WINDOW, HEAP_FLOOR_BYTES,
+            SNAPSHOT_EVERY_EVENTS, SNAPSHOT_EVERY_SECONDS, SNAPSHOTS_KEPT, SNAPSHOT_ON_SHUTDOWN, LIVE_BUFFER_EVENTS),
         JournalConfig.SETTINGS.stream()).toList();
 
     private final Path dataDir;
@@ -95,7 +99,8 @@ public final class EngineConfig
         heapFloorBytes = HEAP_FLOOR_BYTES.check(b.heapFloorBytes) < 0 ?
             Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 10) : b.heapFloorBytes;
         liveBufferEvents = LIVE_BUFFER_EVENTS.check(b.liveBufferEvents);
-        modules = List.copyOf(b.modules != null ? b.modules : discoverModules());
+        modules = List.copyOf(b.modules != null ? b.modules :
+            b.modulesDir != null ? ModuleDirectory.load(b.modulesDir) : discoverModules());
         epochMicrosClock = Objects.requireNonNull(b.epochMicrosClock, "epochMicrosClock");
         if (modules.isEmpty())
         {
@@ -263,6 +268,7 @@ public final class EngineConfig
         private long heapFloorBytes = HEAP_FLOOR_BYTES.defaultValue();
         private int liveBufferEvents = LIVE_BUFFER_EVENTS.defaultValue();
         private List<AggregateModule<?>> modules;
+        private Path modulesDir;
         private LongSupplier epochMicrosClock = Builder::systemEpochMicros;
 
         private Builder(final Path dataDir)
@@ -293,6 +299,14 @@ public final class EngineConfig
             idempotencyWindow = values.get(IDEMPOTENCY_WINDOW);
             heapFloorBytes = values.get(HEAP_FLOOR_BYTES);
             liveBufferEvents = values.get(LIVE_BUFFER_EVENTS);
+            modulesDir = values.get(MODULES_DIR);
+            return this;
+        }
+
+        /** A directory of module jars loaded next to the class path's modules ({@link ModuleDirectory}); null: none. */
+        public Builder modulesDir(final Path value)
+        {
+            modulesDir = value;
             return this;
         }
 

@@ -1,0 +1,150 @@
+package dev.strand.engine.api;
+
+import dev.strand.config.ConfigException;
+import dev.strand.engine.core.ModuleRegistry;
+import dev.strand.engine.spi.AggregateModule;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * {@code --modules DIR}: every {@code *.jar} in a directory, loaded through one class loader (child of the engine's)
+ * with {@link ServiceLoader}, next to the modules on the class path. Jars are taken in name order, so the same
+ * directory gives the same modules in the same order on every start and every cluster member. Anything that cannot
+ * be used (no such directory, a jar that is not a readable jar, a module that fails to load, a type name two modules
+ * register) is a {@link ConfigException}: one line naming the jar, and exit 2 from the command line.
+ */
+public final class ModuleDirectory
+{
+    private ModuleDirectory()
+    {
+    }
+
+    /**
+     * @param dir the directory given with {@code --modules}.
+     * @return the class path's modules, then the directory's.
+     * @throws ConfigException saying what cannot be used.
+     */
+    @SuppressWarnings("rawtypes")
+    public static List<AggregateModule<?>> load(final Path dir)
+    {
+        final List<Path> jars = jars(dir);
+        final URL[] urls = new URL[jars.size()];
+        for (int i = 0; i < jars.size(); i++)
+        {
+            checkReadable(dir, jars.get(i));
+            try
+            {
+                urls[i] = jars.get(i).toUri().toURL();
+            }
+            catch (final MalformedURLException ex)
+            {
+                throw new ConfigException("--modules " + dir + ": " + jars.get(i).getFileName() + ": " + ex.getMessage());
+            }
+        }
+        // Never closed: the modules' classes live as long as the engine.
+        final URLClassLoader loader = new URLClassLoader("strand-modules", urls, ModuleDirectory.class.getClassLoader());
+        final List<AggregateModule<?>> found = new ArrayList<>();
+        final Iterator<AggregateModule> it = ServiceLoader.load(AggregateModule.class, loader).iterator();
+        while (true)
+        {
+            try
+            {
+                if (!it.hasNext())
+                {
+                    break;
+                }
+                found.add(it.next());
+            }
+            catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
+            {
+                final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                throw new ConfigException("--modules " + dir + ": a module failed to load: " + oneLine(ex.getMessage()) +
+                    (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""));
+            }
+        }
+        if (found.isEmpty())
+        {
+            throw new ConfigException("--modules " + dir + ": no aggregate module found there or on the class path");
+        }
+        try
+        {
+            new ModuleRegistry(found);
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            throw new ConfigException("--modules " + dir + ": " + oneLine(ex.getMessage()) + " (modules: " +
+                describe(found) + ")");
+        }
+        return found;
+    }
+
+    private static List<Path> jars(final Path dir)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            throw new ConfigException("--modules " + dir + ": " + (Files.exists(dir) ? "not a directory" : "no such directory"));
+        }
+        try (Stream<Path> files = Files.list(dir))
+        {
+            final List<Path> jars = files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
+                .sorted().toList();
+            if (jars.isEmpty())
+            {
+                throw new ConfigException("--modules " + dir + ": no .jar file in it");
+            }
+            return jars;
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("--modules " + dir + ": cannot list it: " + ex.getMessage());
+        }
+    }
+
+    private static void checkReadable(final Path dir, final Path jar)
+    {
+        try (JarFile file = new JarFile(jar.toFile()))
+        {
+            file.getManifest();
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            throw new ConfigException("--modules " + dir + ": " + jar.getFileName() + " is not a readable jar: " +
+                oneLine(String.valueOf(ex.getMessage())));
+        }
+    }
+
+    /** Each module's aggregate type and where its class came from. */
+    private static String describe(final List<AggregateModule<?>> modules)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final AggregateModule<?> m : modules)
+        {
+            if (out.length() > 0)
+            {
+                out.append(", ");
+            }
+            final java.security.CodeSource source = m.getClass().getProtectionDomain().getCodeSource();
+            final String where = source == null || source.getLocation() == null ? "the class path" :
+                Path.of(source.getLocation().getPath()).getFileName().toString();
+            out.append(m.aggregateType()).append(" (").append(m.getClass().getName()).append(", ").append(where).append(')');
+        }
+        return out.toString();
+    }
+
+    private static String oneLine(final String text)
+    {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}
