@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The value of every setting and where it came from: a flag beats an environment variable, which beats the default.
+ * The value of every setting and where it came from: a flag beats the configuration file ({@link ConfigFile}), which
+ * beats an environment variable, which beats the default.
  * Resolved and checked once, read-only afterwards; any bad value is a {@link ConfigException} naming the flag or the
  * environment variable it came from.
  */
@@ -18,6 +19,8 @@ public final class SettingValues
     {
         /** A command-line flag. */
         FLAG,
+        /** A line of the configuration file. */
+        FILE,
         /** An environment variable. */
         ENVIRONMENT,
         /** The declared default. */
@@ -27,7 +30,9 @@ public final class SettingValues
     private final Map<Setting<?>, Object> values = new HashMap<>();
     private final Map<Setting<?>, Origin> origins = new HashMap<>();
     private final Map<Setting<?>, String> texts = new HashMap<>();
+    private final Map<Setting<?>, ConfigFile.Entry> fileEntries = new HashMap<>();
     private final List<Setting<?>> settings;
+    private ConfigFile file = ConfigFile.NONE;
 
     private SettingValues(final List<Setting<?>> settings)
     {
@@ -42,6 +47,16 @@ public final class SettingValues
      * @throws ConfigException for the first bad value or an unknown flag name.
      */
     public static SettingValues resolve(final List<Setting<?>> settings, final Map<String, String> flags, final Map<String, String> env)
+    {
+        return resolve(settings, flags, ConfigFile.NONE, env);
+    }
+
+    /**
+     * @param file a configuration file's lines: they beat the environment, flags beat them.
+     * @throws ConfigException also for a line of the file that names no setting.
+     */
+    public static SettingValues resolve(final List<Setting<?>> settings, final Map<String, String> flags,
+        final ConfigFile file, final Map<String, String> env)
     {
         final Map<String, Setting<?>> byName = new LinkedHashMap<>();
         for (final Setting<?> s : settings)
@@ -58,18 +73,32 @@ public final class SettingValues
                 throw new ConfigException("unknown flag --" + name + " (see --help)");
             }
         }
+        for (final ConfigFile.Entry entry : file.entries().values())
+        {
+            if (!byName.containsKey(entry.name()))
+            {
+                throw new ConfigException(file.path() + " line " + entry.line() + ": unknown setting '" + entry.name() +
+                    "' (the names are the flags' without --; see --help)");
+            }
+        }
         final SettingValues v = new SettingValues(new ArrayList<>(byName.values()));
+        v.file = file;
         for (final Setting<?> s : byName.values())
         {
-            v.resolveOne(s, flags.get(s.name()), env.get(s.env()));
+            v.resolveOne(s, flags.get(s.name()), file.entries().get(s.name()), env.get(s.env()));
         }
         return v;
     }
 
-    private <T> void resolveOne(final Setting<T> s, final String flag, final String fromEnv)
+    private <T> void resolveOne(final Setting<T> s, final String flag, final ConfigFile.Entry inFile, final String fromEnv)
     {
-        final Origin origin = flag != null ? Origin.FLAG : fromEnv != null ? Origin.ENVIRONMENT : Origin.DEFAULT;
-        final String text = flag != null ? flag : fromEnv;
+        final Origin origin = flag != null ? Origin.FLAG : inFile != null ? Origin.FILE :
+            fromEnv != null ? Origin.ENVIRONMENT : Origin.DEFAULT;
+        final String text = flag != null ? flag : inFile != null ? inFile.value() : fromEnv;
+        if (inFile != null)
+        {
+            fileEntries.put(s, inFile);
+        }
         origins.put(s, origin);
         if (text == null)
         {
@@ -121,6 +150,8 @@ public final class SettingValues
         return switch (origin)
         {
             case FLAG -> setting.flag() + " " + texts.get(setting).trim();
+            case FILE -> file.path() + " line " + fileEntries.get(setting).line() + ": " + setting.name() + " = " +
+                texts.get(setting).trim();
             case ENVIRONMENT -> setting.env() + "=" + texts.get(setting).trim();
             case DEFAULT -> setting.flag() + " (default " + setting.defaultText() + ")";
         };

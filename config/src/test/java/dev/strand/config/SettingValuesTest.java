@@ -36,6 +36,41 @@ class SettingValuesTest
     }
 
     @Test
+    void shouldPreferFlagsThenTheConfigFileThenEnvironmentAndNameTheFileLineOfABadValue() throws java.io.IOException
+    {
+        final java.nio.file.Path file = java.nio.file.Files.createTempFile("strand", ".conf");
+        try
+        {
+            java.nio.file.Files.writeString(file, "# settings\n\nslots = 512\n  floor=2GiB  \n");
+            final ConfigFile config = ConfigFile.read(file);
+            final SettingValues v = SettingValues.resolve(ALL, Map.of("slots", "128"), config,
+                Map.of("STRAND_SLOTS", "256", "STRAND_FLOOR", "1GiB"));
+            assertThat(v.get(SLOTS)).as("the flag beats the file").isEqualTo(128);
+            assertThat(v.get(FLOOR)).as("the file beats the environment").isEqualTo(2L << 30);
+            assertThat(v.origin(FLOOR)).isEqualTo(SettingValues.Origin.FILE);
+
+            java.nio.file.Files.writeString(file, "slots = 512\nslots = 1000\n");
+            assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + " line 2: slots is already set on line 1");
+            java.nio.file.Files.writeString(file, "slots 512\n");
+            assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(ConfigException.class)
+                .hasMessage(file + " line 1: expected name = value, was 'slots 512'");
+            java.nio.file.Files.writeString(file, "\nslots = 1000\n");
+            assertThatThrownBy(() -> SettingValues.resolve(ALL, Map.of(), ConfigFile.read(file), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage(file + " line 2: slots = 1000: must be a power of two, was 1000");
+            java.nio.file.Files.writeString(file, "slotz = 64\n");
+            assertThatThrownBy(() -> SettingValues.resolve(ALL, Map.of(), ConfigFile.read(file), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(file + " line 1: unknown setting 'slotz'");
+            assertThatThrownBy(() -> ConfigFile.read(file.resolveSibling("no-such.conf"))).isInstanceOf(ConfigException.class)
+                .hasMessage("--config " + file.resolveSibling("no-such.conf") + ": no such file");
+        }
+        finally
+        {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void shouldNameTheFlagOrTheVariableABadValueCameFrom()
     {
         assertThatThrownBy(() -> SettingValues.resolve(ALL, Map.of("slots", "1000"), Map.of()))

@@ -75,6 +75,10 @@ public final class GatewayConfig
         "on SIGTERM, how long in-flight requests may take before the server closes");
     public static final Setting<LogFormat> LOG_FORMAT = Setting.of("log-format", SettingType.lowerCase(LogFormat.class), LogFormat.TEXT,
         "text, or json (one JSON object a line)");
+    public static final Setting<Path> TLS_CERT = Setting.of("tls-cert", SettingType.path(), null,
+        "PEM certificate chain (server certificate first); with --tls-key the server speaks only HTTPS and WSS");
+    public static final Setting<Path> TLS_KEY = Setting.of("tls-key", SettingType.path(), null,
+        "PEM private key of --tls-cert (PKCS#8 'BEGIN PRIVATE KEY', or PKCS#1 'BEGIN RSA PRIVATE KEY')");
     public static final Setting<Boolean> INSECURE = Setting.of("insecure", SettingType.bool(), false,
         "allow a non-loopback bind address without API keys");
 
@@ -85,7 +89,8 @@ public final class GatewayConfig
         dev.strand.cluster.ClusterSettings.SETTINGS.stream(),
         Stream.<Setting<?>>of(BODY_LIMIT, MAX_HEADER_SIZE, MAX_BATCH_COMMANDS, API_KEYS, WS_ALLOWED_ORIGINS, WS_MAX_FRAME_SIZE,
             WS_MAX_MESSAGE_SIZE, WS_MAX_IN_FLIGHT, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT, READ_WAIT_TIMEOUT,
-            EVENTS_MAX_LIMIT, EVENTS_MAX_SCAN, QUERY_THREADS, EVENT_LOOPS, SHUTDOWN_TIMEOUT, LOG_FORMAT, INSECURE))
+            EVENTS_MAX_LIMIT, EVENTS_MAX_SCAN, QUERY_THREADS, EVENT_LOOPS, SHUTDOWN_TIMEOUT, LOG_FORMAT, TLS_CERT, TLS_KEY,
+            INSECURE))
         .flatMap(s -> s).toList();
 
     private final SettingValues values;
@@ -103,6 +108,7 @@ public final class GatewayConfig
             throw values.explain(ex);
         }
         dev.strand.cluster.ClusterSettings.check(values);
+        checkTls();
         if (!insecure() && apiKeys().isEmpty() && !isLoopback(host()))
         {
             throw new ConfigException(
@@ -119,7 +125,16 @@ public final class GatewayConfig
      */
     public static GatewayConfig from(final Map<String, String> flags, final Map<String, String> env)
     {
-        return new GatewayConfig(SettingValues.resolve(SETTINGS, flags, env));
+        return from(flags, dev.strand.config.ConfigFile.NONE, env);
+    }
+
+    /**
+     * @param file the configuration file's lines ({@code --config}): flags beat them, they beat the environment.
+     */
+    public static GatewayConfig from(final Map<String, String> flags, final dev.strand.config.ConfigFile file,
+        final Map<String, String> env)
+    {
+        return new GatewayConfig(SettingValues.resolve(SETTINGS, flags, file, env));
     }
 
     /** Defaults plus the given flag values, by setting name, ignoring the environment: for tests. */
@@ -172,6 +187,77 @@ public final class GatewayConfig
         {
             return false;
         }
+    }
+
+    /** Both or neither; each a readable PEM file of the right kind: refused at start with one line, not at bind. */
+    private void checkTls()
+    {
+        final Path cert = values.get(TLS_CERT);
+        final Path key = values.get(TLS_KEY);
+        if ((cert == null) != (key == null))
+        {
+            throw new ConfigException(cert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        if (cert == null)
+        {
+            return;
+        }
+        pem(TLS_CERT, cert, "CERTIFICATE");
+        pem(TLS_KEY, key, "PRIVATE KEY");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(cert))
+        {
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty())
+            {
+                throw new ConfigException(values.source(TLS_CERT) + ": no certificate in it");
+            }
+        }
+        catch (final java.io.IOException | java.security.cert.CertificateException ex)
+        {
+            throw new ConfigException(values.source(TLS_CERT) + ": not a PEM certificate: " + ex.getMessage());
+        }
+    }
+
+    private void pem(final Setting<Path> setting, final Path file, final String kind)
+    {
+        final String text;
+        try
+        {
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            throw new ConfigException(values.source(setting) + ": no such file");
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new ConfigException(values.source(setting) + ": cannot be read: " + ex.getMessage());
+        }
+        if (text.contains("ENCRYPTED"))
+        {
+            throw new ConfigException(values.source(setting) + ": an encrypted key is not supported: decrypt it " +
+                "(openssl pkey -in key.pem -out plain.pem) and keep the file readable by this user only");
+        }
+        if (!text.contains("-----BEGIN ") || !text.contains(kind + "-----"))
+        {
+            throw new ConfigException(values.source(setting) + ": not a PEM file with a " + kind +
+                (kind.equals("PRIVATE KEY") ? " (an encrypted key is not supported: decrypt it with openssl pkey)" : ""));
+        }
+    }
+
+    /** True when the server speaks HTTPS ({@code --tls-cert} and {@code --tls-key}). */
+    public boolean tls()
+    {
+        return values.get(TLS_CERT) != null;
+    }
+
+    public Path tlsCert()
+    {
+        return values.get(TLS_CERT);
+    }
+
+    public Path tlsKey()
+    {
+        return values.get(TLS_KEY);
     }
 
     /** True when this process is a member of a cluster ({@code --cluster-members}). */

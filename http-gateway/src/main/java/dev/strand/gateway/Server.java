@@ -46,8 +46,8 @@ public final class Server
                 stop();
             }, "strand-signal").start());
         }
-        log.info("strand listening on http://{}:{} data={} durability={} recovery={} ms auth={}",
-            config.host(), gateway.port(), config.dataDir().toAbsolutePath().normalize(),
+        log.info("strand listening on {}://{}:{} data={} durability={} recovery={} ms auth={}",
+            config.tls() ? "https" : "http", config.host(), gateway.port(), config.dataDir().toAbsolutePath().normalize(),
             dev.strand.journal.JournalConfig.DURABILITY.type().format(config.durability()),
             gateway.recoveryMillis(), config.apiKeys().isEmpty() ? "off" : "api-keys");
         try

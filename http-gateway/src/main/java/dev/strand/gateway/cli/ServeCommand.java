@@ -1,6 +1,5 @@
 package dev.strand.gateway.cli;
 
-import dev.strand.gateway.GatewayConfig;
 import dev.strand.gateway.Server;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +18,8 @@ import java.util.concurrent.Callable;
     usageHelpAutoWidth = true,
     description = {
         "Runs the engine and the HTTP/WebSocket server until SIGTERM or SIGINT (then drains, snapshots, exits 0). " +
-            "Every flag has an environment variable (--body-limit = STRAND_BODY_LIMIT); flags win. Sizes take KiB, " +
+            "Every flag has an environment variable (--body-limit = STRAND_BODY_LIMIT) and a line in a --config file; " +
+            "flags beat the file, which beats the environment. Sizes take KiB, " +
             "MiB, GiB (64MiB); plain numbers are bytes."},
     footerHeading = "%nExit status:%n",
     footer = ExitCode.HELP)
@@ -38,6 +38,6 @@ final class ServeCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return Server.serve(GatewayConfig.from(SettingOptions.given(spec.commandLine().getParseResult(), GatewayConfig.SETTINGS), env));
+        return Server.serve(SettingOptions.serverConfig(spec.commandLine().getParseResult(), env));
     }
 }

@@ -40,6 +40,34 @@ final class SettingOptions
         }
     }
 
+    /** The configuration file option: {@code --config FILE} ({@code STRAND_CONFIG}); not a setting itself. */
+    static final String CONFIG = "--config";
+
+    static void addConfigFileOption(final CommandSpec spec)
+    {
+        spec.addOption(OptionSpec.builder(CONFIG)
+            .type(String.class)
+            .arity("1")
+            .paramLabel("<file>")
+            .description("a file of settings, one a line as name = value with the flags' names (ring-size = 65536); " +
+                "# starts a comment. Flags beat the file, the file beats the environment.", "  STRAND_CONFIG; default none")
+            .build());
+    }
+
+    /** The configuration file given with {@code --config} or {@code STRAND_CONFIG}, read; or none. */
+    static dev.strand.config.ConfigFile configFile(final ParseResult parsed, final Map<String, String> env)
+    {
+        final String path = parsed.hasMatchedOption(CONFIG) ? parsed.matchedOptionValue(CONFIG, "") : env.get("STRAND_CONFIG");
+        return path == null ? dev.strand.config.ConfigFile.NONE : dev.strand.config.ConfigFile.read(java.nio.file.Path.of(path));
+    }
+
+    /** The server's configuration from the parsed flags, the configuration file and the environment. */
+    static dev.strand.gateway.GatewayConfig serverConfig(final ParseResult parsed, final Map<String, String> env)
+    {
+        return dev.strand.gateway.GatewayConfig.from(given(parsed, dev.strand.gateway.GatewayConfig.SETTINGS),
+            configFile(parsed, env), env);
+    }
+
     static Map<String, String> given(final ParseResult parsed, final List<Setting<?>> settings)
     {
         final Map<String, String> flags = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
     description = {
         "Event-sourced command service: commands over HTTP, an immutable journal, live event streams. With no " +
             "command it serves (as 'serve'). Every flag has an environment variable (--body-limit = " +
-            "STRAND_BODY_LIMIT); flags win. Sizes take KiB, MiB, GiB (64MiB); plain numbers are bytes."},
+            "STRAND_BODY_LIMIT) and a line in a --config file; flags beat the file, which beats the environment. Sizes take KiB, MiB, GiB (64MiB); plain numbers are bytes."},
     subcommands = {ServeCommand.class, VerifyCommand.class, DumpCommand.class, HashKeyCommand.class},
     footerHeading = "%nExit status:%n",
     footer = ExitCode.HELP)
@@ -46,7 +46,7 @@ public final class StrandCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return Server.serve(GatewayConfig.from(SettingOptions.given(spec.commandLine().getParseResult(), GatewayConfig.SETTINGS), env));
+        return Server.serve(SettingOptions.serverConfig(spec.commandLine().getParseResult(), env));
     }
 
     /**
@@ -79,7 +79,9 @@ public final class StrandCommand implements Callable<Integer>
     static CommandLine commandLine(final Map<String, String> env, final PrintStream out, final PrintStream err)
     {
         final CommandLine cli = new CommandLine(new StrandCommand(env), new Factory(env, out, err));
+        SettingOptions.addConfigFileOption(cli.getCommandSpec());
         SettingOptions.addTo(cli.getCommandSpec(), GatewayConfig.SETTINGS);
+        SettingOptions.addConfigFileOption(cli.getSubcommands().get("serve").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("serve").getCommandSpec(), GatewayConfig.SETTINGS);
         cli.setParameterExceptionHandler((ex, args) ->
         {

@@ -56,6 +56,12 @@ public final class HttpVerticle extends VerticleBase
             .setMaxWebSocketMessageSize(config.wsMaxMessageSize())
             .setTcpNoDelay(true)
             .setReusePort(false);
+        if (config.tls())
+        {
+            options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertPath(config.tlsCert().toString())
+                .setKeyPath(config.tlsKey().toString()));
+        }
         final Router router = router();
         server = vertx.createHttpServer(options)
             .connectionHandler(guard::connected)

@@ -103,6 +103,27 @@ class StrandCommandTest
     }
 
     @Test
+    void shouldReadAConfigFileBetweenFlagsAndTheEnvironmentAndNameItsLineWhenALineIsBad() throws Exception
+    {
+        final Path file = dir.resolve("strand.conf");
+        Files.writeString(file, "# a comment\nring-size = 1000\n");
+        assertThat(run(Map.of("STRAND_RING_SIZE", "1024"), "--config", file.toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).as("the file beats the environment")
+            .containsExactly("strand: " + file + " line 2: ring-size = 1000: must be a power of two, was 1000");
+        err.reset();
+        assertThat(run(Map.of("STRAND_CONFIG", file.toString()), "serve", "--ring-size", "999")).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).as("a flag beats the file; STRAND_CONFIG names the file")
+            .containsExactly("strand: --ring-size 999: must be a power of two, was 999");
+        err.reset();
+        Files.writeString(file, "ring-size: 1024\n");
+        assertThat(run("serve", "--config", file.toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).containsExactly("strand: " + file + " line 1: expected name = value, was 'ring-size: 1024'");
+        err.reset();
+        assertThat(run("--config", dir.resolve("none.conf").toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).containsExactly("strand: --config " + dir.resolve("none.conf") + ": no such file");
+    }
+
+    @Test
     void shouldVerifyAndDumpADataDirectory() throws Exception
     {
         Files.createDirectories(dir.resolve("data").resolve("journal"));
