@@ -144,7 +144,8 @@ public final class Gateway implements AutoCloseable
                 openApiDocument(),
                 new AtomicInteger(),
                 new AtomicBoolean(),
-                subscribers);
+                subscribers,
+                new dev.strand.gateway.http.ConsoleStats(engine));
 
             final int port = reservation.port();
             final List<String> deployments = new ArrayList<>();

@@ -56,8 +56,34 @@ final class AuthHandler implements PlatformHandler
         return null;
     }
 
+    /** The subprotocol a browser's WebSocket asks for; its key rides as a second one, {@link #KEY_SUBPROTOCOL_PREFIX}. */
+    static final String SUBPROTOCOL = "strand.v1";
+    /** {@code strand.key.<base64url of the key, no padding>}: the key of a WebSocket opened by a browser. */
+    static final String KEY_SUBPROTOCOL_PREFIX = "strand.key.";
+
     private static String presentedKey(final HttpServerRequest request)
     {
+        final String protocols = request.getHeader("Sec-WebSocket-Protocol");
+        if (protocols != null)
+        {
+            for (final String offered : protocols.split(","))
+            {
+                final String p = offered.trim();
+                if (p.startsWith(KEY_SUBPROTOCOL_PREFIX))
+                {
+                    try
+                    {
+                        final String key = new String(java.util.Base64.getUrlDecoder().decode(
+                            p.substring(KEY_SUBPROTOCOL_PREFIX.length())), java.nio.charset.StandardCharsets.UTF_8);
+                        return key.isEmpty() ? null : key;
+                    }
+                    catch (final IllegalArgumentException notBase64)
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
         final String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7))
         {

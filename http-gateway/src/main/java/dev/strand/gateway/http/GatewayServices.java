@@ -21,7 +21,8 @@ public record GatewayServices(
     Buffer openApiDocument,
     AtomicInteger connections,
     AtomicBoolean draining,
-    Subscribers subscribers)
+    Subscribers subscribers,
+    ConsoleStats stats)
 {
     public boolean isDraining()
     {

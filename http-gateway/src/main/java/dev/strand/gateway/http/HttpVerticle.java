@@ -55,7 +55,10 @@ public final class HttpVerticle extends VerticleBase
             .setMaxWebSocketFrameSize(config.wsMaxFrameSize())
             .setMaxWebSocketMessageSize(config.wsMaxMessageSize())
             .setTcpNoDelay(true)
-            .setReusePort(false);
+            .setReusePort(false)
+            // the console offers the key as a second subprotocol (browsers cannot set headers on a WebSocket); the
+            // server answers with this one
+            .setWebSocketSubProtocols(java.util.List.of(AuthHandler.SUBPROTOCOL));
         if (config.tls())
         {
             options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
@@ -119,6 +122,22 @@ public final class HttpVerticle extends VerticleBase
         router.get("/health/ready").handler(ops::ready);
         router.get("/metrics").handler(reader).handler(ops::metrics);
         router.get("/openapi.yaml").handler(ops::openApi);
+        router.get("/stats").handler(reader).handler(ops::stats);
+        // The console: static files from the jar, open like /openapi.yaml (they hold no data; the page asks for a key
+        // when the API answers 401)
+        router.get("/console").handler(ctx ->
+        {
+            if (ctx.request().path().endsWith("/"))
+            {
+                ctx.next();
+            }
+            else
+            {
+                ctx.redirect("/console/");
+            }
+        });
+        router.get("/console/*").handler(io.vertx.ext.web.handler.StaticHandler.create("console")
+            .setCachingEnabled(false).setDirectoryListing(false).setIncludeHidden(false));
         router.post("/admin/snapshots").handler(adminRole).handler(admin::takeSnapshot);
         router.get("/admin/snapshots").handler(adminRole).handler(admin::listSnapshots);
         router.get("/admin/cluster").handler(adminRole).handler(admin::cluster);

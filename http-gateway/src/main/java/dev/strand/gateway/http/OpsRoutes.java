@@ -54,6 +54,12 @@ final class OpsRoutes
         });
     }
 
+    /** {@code GET /stats}: what the console charts ({@link ConsoleStats}). */
+    void stats(final RoutingContext ctx)
+    {
+        Responses.json(ctx, 200, services.stats().read());
+    }
+
     void openApi(final RoutingContext ctx)
     {
         ctx.response().putHeader("Content-Type", "application/yaml").end(services.openApiDocument());

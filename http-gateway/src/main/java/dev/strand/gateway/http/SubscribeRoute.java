@@ -48,6 +48,13 @@ final class SubscribeRoute
         this.guard = guard;
     }
 
+    /** A page this server served (the console) may always subscribe: its Origin is this server's own. */
+    private static boolean sameOrigin(final HttpServerRequest request, final String origin)
+    {
+        final String host = request.authority() == null ? null : request.authority().toString();
+        return host != null && origin.equalsIgnoreCase((request.isSSL() ? "https://" : "http://") + host);
+    }
+
     void handle(final RoutingContext ctx)
     {
         final HttpServerRequest request = ctx.request();
@@ -65,7 +72,7 @@ final class SubscribeRoute
             return;
         }
         final String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin))
+        if (origin != null && !allowedOrigins.contains("*") && !allowedOrigins.contains(origin) && !sameOrigin(request, origin))
         {
             Responses.problem(ctx, Problem.of(403, Problem.FORBIDDEN, "origin " + origin + " may not subscribe"));
             return;
