@@ -287,14 +287,15 @@ public final class ClusteredEngine implements Engine
     }
 
     /**
-     * Notes when this member last knew of a leader (its consensus module's view, every 50 ms): the gateway tells a
-     * node without a majority (no leader for longer than an election takes) from one in an election.
+     * Notes when this member last knew of a leader (its consensus module's view, every 50 ms, through
+     * {@link #cluster()}, which also asks the client when the service has not seen the term begin): the gateway tells
+     * a node without a majority (no leader for longer than an election takes) from one in an election.
      */
     private void watch()
     {
         while (!closed)
         {
-            if (node.view().leaderMemberId() >= 0)
+            if (cluster().leaderMemberId() >= 0)
             {
                 lastLeaderSeenNs = System.nanoTime();
             }
@@ -305,7 +306,7 @@ public final class ClusteredEngine implements Engine
     /** Without a leader for longer than an election takes: this member cannot reach a majority. */
     private boolean withoutQuorum()
     {
-        return node.view().leaderMemberId() < 0 && System.nanoTime() - lastLeaderSeenNs > noQuorumAfterNs;
+        return cluster().leaderMemberId() < 0 && System.nanoTime() - lastLeaderSeenNs > noQuorumAfterNs;
     }
 
     private Rejection unavailable(final Throwable failure)
@@ -313,7 +314,7 @@ public final class ClusteredEngine implements Engine
         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
             failure.getCause() : failure;
         if (cause instanceof ClusterUnavailableException ex && ex.reason() != ClusterUnavailableException.Reason.CLOSED &&
-            node.view().leaderMemberId() < 0)
+            cluster().leaderMemberId() < 0)
         {
             // this member's own consensus module knows better than the client whether there is a leader
             final boolean sent = ex.reason() == ClusterUnavailableException.Reason.TIMEOUT;
