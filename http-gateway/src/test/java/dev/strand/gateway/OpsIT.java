@@ -67,8 +67,10 @@ class OpsIT
         final String text = response.bodyAsString();
         assertThat(text)
             .contains("strand_commands_total{outcome=\"accepted\"}")
-            .contains("strand_append_latency_seconds{quantile=\"0.99\"}")
-            .contains("strand_append_latency_seconds_count")
+            .contains("# TYPE strand_append_latency_seconds histogram")
+            .contains("strand_append_latency_seconds_bucket{le=\"0.005\"}")
+            .contains("strand_append_latency_seconds_bucket{le=\"+Inf\"} ")
+            .contains("strand_append_latency_seconds_sum")
             .contains("strand_ring_remaining_capacity")
             .contains("strand_journal_position")
             .contains("strand_journal_bytes")
@@ -76,6 +78,11 @@ class OpsIT
             .contains("strand_snapshot_age_seconds")
             .contains("vertx_http_server_requests_total")
             .doesNotContain("m-1");
+        final Matcher inf = Pattern.compile("(?m)^strand_append_latency_seconds_bucket\\{le=\"\\+Inf\"} (\\S+)$").matcher(text);
+        final Matcher count = Pattern.compile("(?m)^strand_append_latency_seconds_count (\\S+)$").matcher(text);
+        assertThat(inf.find() && count.find()).as(text).isTrue();
+        assertThat(Double.parseDouble(count.group(1))).as("commands appended so far").isGreaterThanOrEqualTo(2);
+        assertThat(Double.parseDouble(inf.group(1))).as("the +Inf bucket holds every append").isEqualTo(Double.parseDouble(count.group(1)));
     }
 
     @Test

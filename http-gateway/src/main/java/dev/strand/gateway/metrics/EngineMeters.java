@@ -11,7 +11,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Exposes {@link EngineMetrics} as Prometheus metrics: counters and gauges read on scrape (nothing on the hot path),
- * the append latency as a summary with quantiles. No per-aggregate labels.
+ * the append latency as a histogram with buckets in seconds. No per-aggregate labels.
  */
 public final class EngineMeters
 {
