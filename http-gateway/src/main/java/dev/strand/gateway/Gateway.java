@@ -6,6 +6,7 @@ import dev.strand.gateway.http.GatewayServices;
 import dev.strand.gateway.http.HttpVerticle;
 import dev.strand.gateway.http.Subscribers;
 import dev.strand.gateway.metrics.EngineMeters;
+import dev.strand.gateway.metrics.ProblemMeters;
 import dev.strand.journal.DirectoryNotWritableException;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -135,7 +136,7 @@ public final class Gateway implements AutoCloseable
                 .build();
             final WorkerExecutor queryWorkers = vertx.createSharedWorkerExecutor("strand-query", config.queryThreads());
             final Subscribers subscribers = new Subscribers();
-            EngineMeters.register(registry, engine, subscribers);
+            EngineMeters.register(registry, engine, subscribers, recoveryMillis);
             final GatewayServices services = new GatewayServices(
                 engine,
                 config,
@@ -145,7 +146,8 @@ public final class Gateway implements AutoCloseable
                 new AtomicInteger(),
                 new AtomicBoolean(),
                 subscribers,
-                new dev.strand.gateway.http.ConsoleStats(engine));
+                new dev.strand.gateway.http.ConsoleStats(engine),
+                ProblemMeters.register(registry, engine.cluster().clustered()));
 
             final int port = reservation.port();
             final List<String> deployments = new ArrayList<>();

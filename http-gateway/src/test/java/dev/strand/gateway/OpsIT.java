@@ -76,6 +76,10 @@ class OpsIT
             .contains("strand_journal_bytes")
             .contains("strand_read_model_lag_events")
             .contains("strand_snapshot_age_seconds")
+            .contains("strand_engine_state{state=\"running\"} 1.0")
+            .contains("strand_engine_state{state=\"halted\"} 0.0")
+            .contains("strand_recovery_duration_seconds ")
+            .contains("strand_http_problems_total{code=\"HALTED\",status=\"503\"} 0.0")
             .contains("vertx_http_server_requests_total")
             .doesNotContain("m-1");
         final Matcher inf = Pattern.compile("(?m)^strand_append_latency_seconds_bucket\\{le=\"\\+Inf\"} (\\S+)$").matcher(text);

@@ -136,6 +136,16 @@ public final class TestServer implements AutoCloseable
         return response.bodyAsJsonObject();
     }
 
+    /** The body of a 200 answer as text. */
+    public static String expectOk200Text(final HttpResponse<Buffer> response)
+    {
+        if (response.statusCode() != 200)
+        {
+            throw new AssertionError("expected 200, got " + response.statusCode() + ": " + response.bodyAsString());
+        }
+        return response.bodyAsString();
+    }
+
     public static <T> T await(final Future<T> future)
     {
         try

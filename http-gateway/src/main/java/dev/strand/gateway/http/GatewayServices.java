@@ -2,6 +2,7 @@ package dev.strand.gateway.http;
 
 import dev.strand.engine.api.Engine;
 import dev.strand.gateway.GatewayConfig;
+import dev.strand.gateway.metrics.ProblemMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every HTTP verticle instance shares: the engine, the settings, the meter registry, the worker pool for
- * blocking journal reads, the connection count, the draining flag and the live WebSocket subscribers.
+ * blocking journal reads, the connection count, the draining flag, the live WebSocket subscribers, the console's
+ * figures and the counters of problem answers.
  */
 public record GatewayServices(
     Engine engine,
@@ -22,7 +24,8 @@ public record GatewayServices(
     AtomicInteger connections,
     AtomicBoolean draining,
     Subscribers subscribers,
-    ConsoleStats stats)
+    ConsoleStats stats,
+    ProblemMeters problems)
 {
     public boolean isDraining()
     {

@@ -43,6 +43,7 @@ public final class HttpVerticle extends VerticleBase
     public Future<?> start()
     {
         final GatewayConfig config = services.config();
+        services.problems().bind(context);
         guard = new ConnectionGuard(
             services.connections(), config.maxConnections(), config.idleTimeoutSeconds() * 1000L, config.requestTimeoutMs());
         final HttpServerOptions options = new HttpServerOptions()

@@ -1,5 +1,6 @@
 package dev.strand.gateway.http;
 
+import dev.strand.gateway.metrics.ProblemMeters;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -44,13 +45,17 @@ final class Responses
         problem(response, problem, problem.toJson());
     }
 
-    /** A problem answer whose body carries members beyond the problem's own ({@code body} is its JSON plus those). */
+    /**
+     * A problem answer whose body carries members beyond the problem's own ({@code body} is its JSON plus those);
+     * counted in {@code strand_http_problems_total} when it is written.
+     */
     static void problem(final HttpServerResponse response, final Problem problem, final JsonObject body)
     {
         if (response.ended() || response.closed() || response.headWritten())
         {
             return;
         }
+        ProblemMeters.count(problem.status(), problem.code());
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.CONTENT_TYPE);
         if (problem.retryAfterSeconds() > 0)
         {

@@ -2,11 +2,13 @@ package dev.strand.gateway.metrics;
 
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EngineMetrics;
+import dev.strand.engine.api.EngineStatus;
 import dev.strand.gateway.http.Subscribers;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -19,7 +21,9 @@ public final class EngineMeters
     {
     }
 
-    public static void register(final PrometheusMeterRegistry registry, final Engine engine, final Subscribers webSockets)
+    /** {@code recoveryMillis}: how long this process took to start the engine (journal opened, state recovered). */
+    public static void register(
+        final PrometheusMeterRegistry registry, final Engine engine, final Subscribers webSockets, final long recoveryMillis)
     {
         final EngineMetrics m = engine.metrics();
         commands(registry, m, "accepted", EngineMetrics::commandsAccepted);
@@ -63,6 +67,18 @@ public final class EngineMeters
         gauge(registry, "strand.snapshot.position", "Journal position of the newest snapshot", m, EngineMetrics::lastSnapshotPosition);
         Gauge.builder("strand.ready", engine, e -> e.status().ready() ? 1 : 0)
             .description("1 when the engine is running and takes commands")
+            .register(registry);
+        for (final EngineStatus.State state : EngineStatus.State.values())
+        {
+            Gauge.builder("strand.engine.state", engine, e -> e.status().state() == state ? 1 : 0)
+                .description("1 for the engine's current state (GET /health/ready gives the reason of a halt)")
+                .tag("state", state.name().toLowerCase(Locale.ROOT))
+                .register(registry);
+        }
+        final double recoverySeconds = recoveryMillis / 1000.0;
+        Gauge.builder("strand.recovery.duration.seconds", () -> recoverySeconds)
+            .description("How long this process took to start its engine: journal opened and checked, newest valid " +
+                "snapshot loaded, journal tail replayed")
             .register(registry);
 
         registry.getPrometheusRegistry().register(new AppendLatencyCollector(m));
