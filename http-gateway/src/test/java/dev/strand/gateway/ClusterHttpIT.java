@@ -8,15 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +56,7 @@ class ClusterHttpIT
 
     private void startAll()
     {
-        members = freeMembers();
+        members = ClusterPorts.freeMembers(3);
         final List<Thread> starters = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++)
         {
@@ -95,36 +92,6 @@ class ClusterHttpIT
         flags.put("cluster-heartbeat-timeout-ms", "2000");
         flags.put("idempotency-window", "10000");
         return TestServer.start(dir.resolve("node" + id), flags);
-    }
-
-    /** Three base ports, 100 apart, whose member ports are free now. */
-    private static String freeMembers()
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            final int base = 24_000 + 100 * ThreadLocalRandom.current().nextInt(0, 50);
-            if (free(base) && free(base + 100) && free(base + 200))
-            {
-                return "0=127.0.0.1:" + base + ",1=127.0.0.1:" + (base + 100) + ",2=127.0.0.1:" + (base + 200);
-            }
-        }
-        throw new IllegalStateException("no free UDP ports for three members");
-    }
-
-    private static boolean free(final int base)
-    {
-        for (int p = base; p < base + 10; p++)
-        {
-            try (DatagramSocket s = new DatagramSocket(null))
-            {
-                s.bind(new InetSocketAddress("127.0.0.1", p));
-            }
-            catch (final Exception ex)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Waits until every running member names the same leader. */
