@@ -2,12 +2,19 @@ package dev.strand.gateway.ops;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,6 +69,51 @@ class OpsFilesTest
         }
         final List<String> rows = FILES.panels().stream().filter(p -> p.getString("type").equals("row")).map(p -> p.getString("title")).toList();
         assertThat(rows).containsExactly("Overview", "On call", "Debug");
+    }
+
+    /**
+     * Every query of the dashboard is valid PromQL: with Grafana's variables given values ({@code $job},
+     * {@code $instance}, {@code $__rate_interval}), each becomes a recording rule of a scratch file that
+     * {@code promtool check rules} parses (skipped without promtool, Debian package prometheus).
+     */
+    @Test
+    void shouldWriteEveryDashboardQueryInValidPromQl(@TempDir final Path dir) throws Exception
+    {
+        final String promtool = onPath("promtool");
+        Assumptions.assumeTrue(promtool != null, "promtool is not installed (Debian package prometheus)");
+        final StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int n = 0;
+        for (final Map.Entry<String, String> q : FILES.dashboardQueries().entrySet())
+        {
+            final String expr = q.getValue()
+                .replace("$__rate_interval", "1m")
+                .replace("$instance", ".*")
+                .replace("$job", "strand");
+            rules.append("      # ").append(q.getKey()).append('\n')
+                .append("      - record: dashboard:query_").append(n++).append('\n')
+                .append("        expr: \"").append(expr.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+        }
+        final Path file = dir.resolve("dashboard-rules.yml");
+        Files.writeString(file, rules.toString(), StandardCharsets.UTF_8);
+        final Process p = new ProcessBuilder(promtool, "check", "rules", file.toString()).redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s%n%s", output, rules).isZero();
+        assertThat(output).contains("SUCCESS: " + n + " rules found");
+    }
+
+    private static String onPath(final String tool)
+    {
+        final String path = System.getenv("PATH");
+        for (final String d : path == null ? new String[0] : path.split(File.pathSeparator))
+        {
+            final Path candidate = Path.of(d, tool);
+            if (Files.isExecutable(candidate))
+            {
+                return candidate.toString();
+            }
+        }
+        return null;
     }
 
     @Test
