@@ -38,4 +38,5 @@ if [ -f "$bench" ]; then
 fi
 echo "== gateway POST /commands/batch, 100 commands each (wrk -t1 -c16 -d${secs}s)"
 ACCOUNTS=$accounts wrk -t1 -c16 -d"${secs}s" --latency -s batch100.lua "http://127.0.0.1:$gw_port/commands/batch"
-curl -s "localhost:$gw_port/metrics" | grep -E '^strand_(commands_total|append_latency_seconds)' || true
+curl -s "localhost:$gw_port/metrics" |
+  grep -E '^strand_(commands_total|append_latency_seconds_(count|sum|bucket\{le="(0\.001|0\.005|0\.01|0\.1|\+Inf)"))' || true

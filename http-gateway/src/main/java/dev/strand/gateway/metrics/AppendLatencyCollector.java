@@ -8,6 +8,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
+import java.util.Arrays;
+
 /**
  * {@code strand_append_latency_seconds}: a Prometheus histogram built on scrape from the engine's HdrHistogram
  * (ingress stamp to journaled, since start, so every bucket is a counter). The buckets run from 10 µs to 10 s, 1, 2.5
@@ -79,7 +81,7 @@ final class AppendLatencyCollector implements Collector
 
     private static double[] withInfinity(final double[] bounds)
     {
-        final double[] all = java.util.Arrays.copyOf(bounds, bounds.length + 1);
+        final double[] all = Arrays.copyOf(bounds, bounds.length + 1);
         all[bounds.length] = Double.POSITIVE_INFINITY;
         return all;
     }
