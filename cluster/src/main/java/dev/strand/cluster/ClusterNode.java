@@ -299,6 +299,17 @@ public final class ClusterNode implements AutoCloseable
      */
     public dev.strand.engine.api.ClusterView view()
     {
+        return view(() -> -1);
+    }
+
+    /**
+     * As {@link #view()}, with a second source for the leader of a follower whose service has not seen the current
+     * leadership term begin: a member restarted from a snapshot taken during that term replays only the log after
+     * the snapshot, so the term's {@code NewLeadershipTermEvent} (before it) never reaches its service, which then
+     * knows no leader until the next election. This member's cluster client, connected to the leader, knows it.
+     */
+    public dev.strand.engine.api.ClusterView view(final java.util.function.IntSupplier leaderIfUnknown)
+    {
         final ConsensusModule.Context cm = mediaDriver == null ? null : mediaDriver.consensusModule().context();
         if (closed || cm == null || cm.clusterNodeRoleCounter() == null)
         {
@@ -307,8 +318,9 @@ public final class ClusterNode implements AutoCloseable
         }
         final Cluster.Role role = Cluster.Role.get(cm.clusterNodeRoleCounter());
         final boolean electing = ElectionState.get(cm.electionStateCounter().get()) != ElectionState.CLOSED;
+        final int known = service.leaderMemberId();
         final int leader = role == Cluster.Role.LEADER ? config.memberId() :
-            electing || role == Cluster.Role.CANDIDATE ? -1 : service.leaderMemberId();
+            electing || role == Cluster.Role.CANDIDATE ? -1 : known >= 0 ? known : leaderIfUnknown.getAsInt();
         return new dev.strand.engine.api.ClusterView(config.memberId(), role.name().toLowerCase(java.util.Locale.ROOT),
             leader, config.members().size(), journal.lastPosition(), cm.commitPositionCounter().get(),
             service.appliedLogPosition(), cm.electionCounter().get());

@@ -376,7 +376,7 @@ public final class ClusteredEngine implements Engine
     @Override
     public ClusterView cluster()
     {
-        return node.view();
+        return node.view(client::leaderMemberId);
     }
 
     @Override
@@ -441,7 +441,7 @@ public final class ClusteredEngine implements Engine
         final CompletableFuture<SnapshotSummary> next = node.service().nextSnapshot();
         if (!node.requestSnapshot())
         {
-            final int leader = node.view().leaderMemberId();
+            final int leader = cluster().leaderMemberId();
             next.completeExceptionally(new NotLeaderException(leader, node.isLeader() ?
                 "a snapshot is already being taken" : "only the leader takes a cluster snapshot on request; " +
                 (leader >= 0 ? "the leader is member " + leader : "there is no leader at the moment")));
