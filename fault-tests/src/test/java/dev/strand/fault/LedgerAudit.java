@@ -245,7 +245,13 @@ final class LedgerAudit
     /** Acknowledged commands are there, at their positions; rejected ones are not. */
     LedgerAudit checkAgainst(final LedgerLoad load)
     {
-        for (final LedgerLoad.Ack ack : load.acked.values())
+        return checkAgainst(load.acked, load.rejected);
+    }
+
+    /** Acknowledged commands are there, at their positions; rejected ones are not. */
+    LedgerAudit checkAgainst(final Map<String, LedgerLoad.Ack> acked, final Set<String> rejected)
+    {
+        for (final LedgerLoad.Ack ack : acked.values())
         {
             final Long last = lastPositionByCommand.get(ack.commandId());
             if (last == null)
@@ -257,7 +263,7 @@ final class LedgerAudit
                 throw new AssertionError("acknowledged command " + ack + " is journaled ending at position " + last);
             }
         }
-        for (final String id : load.rejected)
+        for (final String id : rejected)
         {
             if (lastPositionByCommand.containsKey(id))
             {

@@ -226,15 +226,7 @@ final class StrandProcess implements AutoCloseable
         final long deadline = System.nanoTime() + timeout.toNanos();
         try
         {
-            Waits.await("the server to listen").atMost(timeout).failFast(() -> !process.isAlive()).until(() ->
-            {
-                final Matcher m = LISTENING.matcher(log());
-                if (m.find())
-                {
-                    port = Integer.parseInt(m.group(1));
-                }
-                return port >= 0;
-            });
+            awaitPort(timeout);
             final Http http = http();
             Waits.await("the server to be ready").atMost(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
                 .failFast(() -> !process.isAlive()).ignoreException(UncheckedIOException.class)
@@ -251,6 +243,51 @@ final class StrandProcess implements AutoCloseable
             throw new AssertionError("the server exited with " + process.exitValue() + (port < 0 ? " before listening" : "") +
                 ":\n" + log(), ex);
         }
+    }
+
+    /** Waits for the start-up line only (a cluster member is not ready until its cluster has a leader). */
+    StrandProcess awaitListening(final Duration timeout)
+    {
+        try
+        {
+            awaitPort(timeout);
+            return this;
+        }
+        catch (final ConditionTimeoutException ex)
+        {
+            throw new AssertionError("the server did not start in " + timeout + ":\n" + log(), ex);
+        }
+        catch (final TerminalFailureException ex)
+        {
+            throw new AssertionError("the server exited with " + process.exitValue() + " before listening:\n" + log(), ex);
+        }
+    }
+
+    private void awaitPort(final Duration timeout)
+    {
+        Waits.await("the server to listen").atMost(timeout).failFast(() -> !process.isAlive()).until(() ->
+        {
+            final Matcher m = LISTENING.matcher(log());
+            if (m.find())
+            {
+                port = Integer.parseInt(m.group(1));
+            }
+            return port >= 0;
+        });
+    }
+
+    /** Whether the start-up line has been logged (the port is known). */
+    boolean isListening()
+    {
+        if (port < 0)
+        {
+            final Matcher m = LISTENING.matcher(log());
+            if (m.find())
+            {
+                port = Integer.parseInt(m.group(1));
+            }
+        }
+        return port >= 0;
     }
 
     /** Waits for the process to exit on its own; returns its exit status. */
@@ -377,6 +414,12 @@ final class StrandProcess implements AutoCloseable
     long rssKib()
     {
         return ProcFs.rssKib(process.pid());
+    }
+
+    /** CPU time the process has used so far (user and system). */
+    Duration cpu()
+    {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for pid " + process.pid()));
     }
 
     /** Open file descriptors, from /proc. */
