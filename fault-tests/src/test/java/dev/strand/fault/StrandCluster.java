@@ -2,6 +2,7 @@ package dev.strand.fault;
 
 import io.vertx.core.json.JsonObject;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -30,6 +32,8 @@ final class StrandCluster implements AutoCloseable
     /** A member uses its base port to base + 9. */
     static final int PORTS_PER_MEMBER = 10;
     static final Duration START = Duration.ofSeconds(90);
+    /** A member that does not answer GET /admin/cluster within this counts as not answering. */
+    static final Duration VIEW_TIMEOUT = Duration.ofSeconds(2);
 
     /** A member's {@code GET /admin/cluster}. */
     record View(int memberId, String role, int leaderMemberId, int clusterSize, long journalPosition, long commitPosition,
@@ -253,7 +257,7 @@ final class StrandCluster implements AutoCloseable
         }
         try
         {
-            final Http.Response r = http.get("/admin/cluster");
+            final Http.Response r = http.send(http.request("/admin/cluster").timeout(VIEW_TIMEOUT).GET().build());
             return r.statusCode() == 200 ? View.of(r.json()) : null;
         }
         catch (final UncheckedIOException ex)
@@ -312,7 +316,8 @@ final class StrandCluster implements AutoCloseable
         }
         catch (final ConditionTimeoutException ex)
         {
-            throw new AssertionError("no leader agreed on within " + timeout + ": " + java.util.Arrays.toString(views()), ex);
+            final String views = Arrays.toString(views());
+            throw new AssertionError("no leader agreed on within " + timeout + ": " + views + "; " + threadDumps(), ex);
         }
         return leader[0];
     }
@@ -349,7 +354,8 @@ final class StrandCluster implements AutoCloseable
         }
         catch (final ConditionTimeoutException ex)
         {
-            throw new AssertionError("the members did not converge within " + timeout + ": " + java.util.Arrays.toString(views()), ex);
+            final String views = Arrays.toString(views());
+            throw new AssertionError("the members did not converge within " + timeout + ": " + views + "; " + threadDumps(), ex);
         }
         return last[0];
     }
@@ -391,10 +397,11 @@ final class StrandCluster implements AutoCloseable
         }
         catch (final ConditionTimeoutException ex)
         {
+            final String views = Arrays.toString(views());
             throw new AssertionError("member " + id + " did not catch up within " + timeout + " (to " + target[0] + "): " +
-                java.util.Arrays.toString(views()), ex);
+                views + "; " + threadDumps(), ex);
         }
-        catch (final org.awaitility.core.TerminalFailureException ex)
+        catch (final TerminalFailureException ex)
         {
             throw new AssertionError("member " + id + " exited while catching up:\n" + process(id).log(), ex);
         }
@@ -409,6 +416,50 @@ final class StrandCluster implements AutoCloseable
             throw new AssertionError("GET /admin/state-hash on member " + id + ": " + r);
         }
         return r.json();
+    }
+
+    /**
+     * Writes a thread dump of every live member next to its logs ({@code nodeN-L-threads.txt}, jstack), for a test
+     * that is about to fail because members do not agree: what their consensus modules were doing.
+     *
+     * @return where they are, to name in the failure.
+     */
+    String threadDumps()
+    {
+        final Path jstack = Path.of(System.getProperty("java.home"), "bin", "jstack");
+        final List<String> written = new ArrayList<>();
+        for (int id = 0; id < size(); id++)
+        {
+            final StrandProcess p = process(id);
+            if (p == null || !p.isAlive() || !java.nio.file.Files.isExecutable(jstack))
+            {
+                continue;
+            }
+            final Path out = work.resolve("node" + id + "-" + (launches[id] - 1) + "-threads.txt");
+            try
+            {
+                final Process dump = new ProcessBuilder(jstack.toString(), Long.toString(p.pid()))
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                if (dump.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+                {
+                    written.add(out.getFileName().toString());
+                }
+                else
+                {
+                    dump.destroyForcibly();
+                }
+            }
+            catch (final IOException ex)
+            {
+                written.add(out.getFileName() + " (failed: " + ex.getMessage() + ")");
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return "thread dumps in " + work + ": " + written;
     }
 
     /** Every log file of this cluster's launches, for the figures (elections, warnings). */
