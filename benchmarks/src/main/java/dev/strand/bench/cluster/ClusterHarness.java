@@ -13,12 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +52,9 @@ public final class ClusterHarness implements Callable<Integer>
 {
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     private static final long SETTLE_NS = TimeUnit.SECONDS.toNanos(3);
+
+    private Map<String, Long> clientThreads = Map.of();
+    private String clientThreadsLine = "";
 
     private ClusterHarness()
     {
@@ -83,9 +89,16 @@ public final class ClusterHarness implements Callable<Integer>
         description = "where the members of a throughput round run: in-process (this JVM) or child (a JVM each); " +
             "default ${DEFAULT-VALUE}")
     Topology topology;
+    @Option(names = "--kinds", defaultValue = "bare,strand", split = ",", converter = KindConverter.class,
+        description = "what each throughput round runs, in order (bare, strand); default ${DEFAULT-VALUE}")
+    List<MemberSetup.Kind> kinds;
     @Option(names = "--idle-seconds", defaultValue = "10s", converter = UnitConverters.Seconds.class,
         description = "idle interval of the idle-CPU step (0: skip it); default ${DEFAULT-VALUE}")
     double idleSeconds;
+    @Option(names = "--idempotency-window", converter = UnitConverters.IntCount.class,
+        description = "the Strand members' idempotency window (accepted command ids remembered); default the " +
+            "engine's, 1,000,000")
+    int idempotencyWindow = EngineConfig.IDEMPOTENCY_WINDOW.defaultValue();
     @Option(names = "--member-heap", defaultValue = "1g",
         description = "-Xms/-Xmx of each member's child JVM; default ${DEFAULT-VALUE}")
     String memberHeap;
@@ -106,6 +119,21 @@ public final class ClusterHarness implements Callable<Integer>
                 case "in-process" -> Topology.IN_PROCESS;
                 case "child" -> Topology.CHILD;
                 default -> throw new picocli.CommandLine.TypeConversionException("must be in-process or child: " + text);
+            };
+        }
+    }
+
+    /** "bare" or "strand". */
+    static final class KindConverter implements picocli.CommandLine.ITypeConverter<MemberSetup.Kind>
+    {
+        @Override
+        public MemberSetup.Kind convert(final String text)
+        {
+            return switch (text.toLowerCase(Locale.ROOT))
+            {
+                case "bare" -> MemberSetup.Kind.BARE;
+                case "strand" -> MemberSetup.Kind.STRAND;
+                default -> throw new picocli.CommandLine.TypeConversionException("must be bare or strand: " + text);
             };
         }
     }
@@ -134,7 +162,7 @@ public final class ClusterHarness implements Callable<Integer>
         boolean failed = false;
         for (int r = 1; r <= rounds; r++)
         {
-            for (final MemberSetup.Kind kind : List.of(MemberSetup.Kind.BARE, MemberSetup.Kind.STRAND))
+            for (final MemberSetup.Kind kind : kinds)
             {
                 final Round round = throughputRound(kind);
                 (kind == MemberSetup.Kind.BARE ? bare : strand).add(round);
@@ -155,7 +183,7 @@ public final class ClusterHarness implements Callable<Integer>
     private void printSettings()
     {
         final ClusterNodeConfig c = MemberSetup.nodeConfig(ClusterMembers.parse("0=127.0.0.1:1,1=127.0.0.1:11,2=127.0.0.1:21"),
-            0, Path.of("unused"));
+            0, Path.of("unused"), idempotencyWindow);
         final EngineConfig e = c.engine();
         System.out.printf(Locale.ROOT, "cluster settings (ClusterNodeConfig defaults, both kinds): idle %s, driver and " +
                 "archive SHARED, log term %d KiB, client terms %d KiB, other terms %d KiB, archive segments %d MiB, " +
@@ -177,8 +205,8 @@ public final class ClusterHarness implements Callable<Integer>
         final ClusterMembers spec = MemberSetup.loopbackMembers(3);
         final long[] cpu = new long[2];
         final long[] memberCpu = new long[3];
-        try (Members members = topology == Topology.IN_PROCESS ? Members.inProcess(kind, spec, root) :
-            Members.children(kind, spec, root, memberHeap);
+        try (Members members = topology == Topology.IN_PROCESS ? Members.inProcess(kind, spec, root, idempotencyWindow) :
+            Members.children(kind, spec, root, memberHeap, idempotencyWindow);
             MediaDriver driver = MemberSetup.clientDriver(root.resolve("client-aeron")))
         {
             final ClusterClient.Config config = ClusterClient.Config.defaults(driver.aeronDirectoryName(), spec);
@@ -230,6 +258,21 @@ public final class ClusterHarness implements Callable<Integer>
 
     private void summarise(final List<Round> bare, final List<Round> strand)
     {
+        for (final List<Round> kind : List.of(bare, strand))
+        {
+            if (!kind.isEmpty())
+            {
+                final double[] v = kind.stream().mapToDouble(Round::perSecond).toArray();
+                System.out.printf(Locale.ROOT, "%n%-6s median %,.0f messages/s (%,.0f-%,.0f), CPU %.2f cores", 
+                    kind.get(0).kind().label(), median(v), min(v), max(v),
+                    median(kind.stream().mapToDouble(Round::cpuCores).toArray()));
+            }
+        }
+        System.out.println();
+        if (bare.isEmpty() || strand.isEmpty())
+        {
+            return;
+        }
         final double[] b = bare.stream().mapToDouble(Round::perSecond).toArray();
         final double[] s = strand.stream().mapToDouble(Round::perSecond).toArray();
         final double[] ratios = new double[b.length];
@@ -237,10 +280,6 @@ public final class ClusterHarness implements Callable<Integer>
         {
             ratios[i] = s[i] / b[i];
         }
-        System.out.printf(Locale.ROOT, "%nbare   median %,.0f messages/s (%,.0f-%,.0f), CPU %.2f cores%n", median(b),
-            min(b), max(b), median(bare.stream().mapToDouble(Round::cpuCores).toArray()));
-        System.out.printf(Locale.ROOT, "strand median %,.0f messages/s (%,.0f-%,.0f), CPU %.2f cores%n", median(s),
-            min(s), max(s), median(strand.stream().mapToDouble(Round::cpuCores).toArray()));
         System.out.printf(Locale.ROOT, "strand/bare: ratio of the medians %.2fx; per-round ratios %s, median %.2fx " +
             "(goal >= 0.5x)%n", median(s) / median(b), Arrays.toString(Arrays.stream(ratios)
             .mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toArray()), median(ratios));
@@ -265,7 +304,7 @@ public final class ClusterHarness implements Callable<Integer>
         final Path root = BenchDirs.newDir("cluster-idle-" + kind.label() + "-");
         final ClusterMembers spec = MemberSetup.loopbackMembers(kind == MemberSetup.Kind.NONE ? 1 : 3);
         final long idleNs = nanos(idleSeconds);
-        try (Members members = Members.children(kind, spec, root, memberHeap))
+        try (Members members = Members.children(kind, spec, root, memberHeap, idempotencyWindow))
         {
             if (kind == MemberSetup.Kind.NONE)
             {
@@ -320,6 +359,7 @@ public final class ClusterHarness implements Callable<Integer>
                 line.append(String.format(Locale.ROOT, " %9.1f%% %8d %11.1f%%", 100 * total / w, leader,
                     100 * (own[1] - own[0]) / w));
                 System.out.println(line);
+                System.out.println(clientThreadsLine);
             }
         }
         finally
@@ -328,11 +368,45 @@ public final class ClusterHarness implements Callable<Integer>
         }
     }
 
-    private static void sample(final Members members, final long[][] cpu, final long[] own, final long[] wall, final int at)
+    private void sample(final Members members, final long[][] cpu, final long[] own, final long[] wall, final int at)
     {
         wall[at] = System.nanoTime();
         own[at] = processCpuNanos();
         cpu[at] = members.cpuNanos();
+        final Map<String, Long> threads = threadCpu();
+        if (at == 0)
+        {
+            clientThreads = threads;
+        }
+        else
+        {
+            final StringBuilder line = new StringBuilder("  client JVM threads:");
+            for (final Map.Entry<String, Long> e : threads.entrySet())
+            {
+                final double share = 100.0 * (e.getValue() - clientThreads.getOrDefault(e.getKey(), 0L)) / (wall[1] - wall[0]);
+                if (share >= 0.5)
+                {
+                    line.append(String.format(Locale.ROOT, " %s %.1f%%", e.getKey(), share));
+                }
+            }
+            clientThreadsLine = line.toString();
+        }
+    }
+
+    /** CPU time of this JVM's live threads by name (same-named threads summed), ns. */
+    private static Map<String, Long> threadCpu()
+    {
+        final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        final Map<String, Long> cpu = new TreeMap<>();
+        for (final Thread t : Thread.getAllStackTraces().keySet())
+        {
+            final long ns = mx.getThreadCpuTime(t.getId());
+            if (ns > 0)
+            {
+                cpu.merge(t.getName().replaceAll("/tmp/cluster-[^ ]*/", ""), ns, Long::sum);
+            }
+        }
+        return cpu;
     }
 
     private static long nanos(final double seconds)

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * One cluster member in a JVM of its own, started by {@link ChildMembers}:
- * {@code MemberMain bare|strand|none <members> <id> <dataDir>}. Prints {@code READY} on stdout once the member's
+ * {@code MemberMain bare|strand|none <members> <id> <dataDir> <idempotencyWindow>}. Prints {@code READY} on stdout once the member's
  * parts are up, then runs until its stdin ends (the parent closed it, or the parent died), closes the member and
  * exits. So a member never outlives the harness that started it.
  */
@@ -22,17 +22,18 @@ public final class MemberMain
 
     public static void main(final String[] args) throws Exception
     {
-        if (args.length != 4)
+        if (args.length != 5)
         {
-            System.err.println("usage: MemberMain bare|strand|none <id=host:basePort,...> <memberId> <dataDir>");
+            System.err.println("usage: MemberMain bare|strand|none <id=host:basePort,...> <memberId> <dataDir> <idempotencyWindow>");
             System.exit(2);
         }
         final MemberSetup.Kind kind = MemberSetup.Kind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
         final ClusterMembers members = ClusterMembers.parse(args[1]);
         final int id = Integer.parseInt(args[2]);
         final Path dir = Path.of(args[3]);
+        final int window = Integer.parseInt(args[4]);
         int status = 0;
-        try (AutoCloseable member = MemberSetup.start(kind, members, id, dir))
+        try (AutoCloseable member = MemberSetup.start(kind, members, id, dir, window))
         {
             System.out.println(READY);
             System.out.flush();

@@ -46,29 +46,35 @@ public final class MemberSetup
         }
     }
 
-    /** The engine settings of a Strand member: the product's defaults, the ledger module, no periodic snapshots. */
-    public static EngineConfig engineConfig(final Path dataDir)
+    /**
+     * The engine settings of a Strand member: the product's defaults, the ledger module, no periodic snapshots, the
+     * idempotency window given (the default: {@link EngineConfig#IDEMPOTENCY_WINDOW}).
+     */
+    public static EngineConfig engineConfig(final Path dataDir, final int idempotencyWindow)
     {
         return EngineConfig.builder(dataDir)
             .modules(List.of(new LedgerModule()))
+            .idempotencyWindow(idempotencyWindow)
             .snapshotEveryEvents(0)
             .snapshotEverySeconds(0)
             .build();
     }
 
     /** The node settings of either kind: every Aeron setting at the product's default. */
-    public static ClusterNodeConfig nodeConfig(final ClusterMembers members, final int id, final Path dataDir)
+    public static ClusterNodeConfig nodeConfig(final ClusterMembers members, final int id, final Path dataDir,
+        final int idempotencyWindow)
     {
-        return ClusterNodeConfig.builder(members, id, engineConfig(dataDir)).build();
+        return ClusterNodeConfig.builder(members, id, engineConfig(dataDir, idempotencyWindow)).build();
     }
 
-    /** Starts one member in this JVM; {@code NONE} starts nothing and returns a no-op. */
-    public static AutoCloseable start(final Kind kind, final ClusterMembers members, final int id, final Path dataDir)
+    /** Starts one member in this JVM; {@code NONE} starts nothing and returns a no-op (the window is Strand's only). */
+    public static AutoCloseable start(final Kind kind, final ClusterMembers members, final int id, final Path dataDir,
+        final int idempotencyWindow)
     {
         return switch (kind)
         {
-            case BARE -> BareClusterMember.launch(nodeConfig(members, id, dataDir));
-            case STRAND -> ClusterNode.launch(nodeConfig(members, id, dataDir));
+            case BARE -> BareClusterMember.launch(nodeConfig(members, id, dataDir, idempotencyWindow));
+            case STRAND -> ClusterNode.launch(nodeConfig(members, id, dataDir, idempotencyWindow));
             case NONE -> () -> { };
         };
     }

@@ -29,14 +29,15 @@ interface Members extends AutoCloseable
     void close();
 
     /** Every member in this JVM. */
-    static Members inProcess(final MemberSetup.Kind kind, final ClusterMembers spec, final Path root)
+    static Members inProcess(final MemberSetup.Kind kind, final ClusterMembers spec, final Path root,
+        final int idempotencyWindow)
     {
         final List<AutoCloseable> started = new ArrayList<>();
         try
         {
             for (int id = 0; id < spec.size(); id++)
             {
-                started.add(MemberSetup.start(kind, spec, id, root.resolve("member" + id)));
+                started.add(MemberSetup.start(kind, spec, id, root.resolve("member" + id), idempotencyWindow));
             }
         }
         catch (final RuntimeException ex)
@@ -88,7 +89,8 @@ interface Members extends AutoCloseable
      * this JVM's class path; the output of each goes to {@code member<id>.log} under {@code root}. Stopped by closing
      * their stdin (each closes its member and exits), then by PID if one does not exit in time.
      */
-    static Members children(final MemberSetup.Kind kind, final ClusterMembers spec, final Path root, final String heap)
+    static Members children(final MemberSetup.Kind kind, final ClusterMembers spec, final Path root, final String heap,
+        final int idempotencyWindow)
         throws IOException, InterruptedException
     {
         final List<Process> processes = new ArrayList<>();
@@ -120,6 +122,7 @@ interface Members extends AutoCloseable
                 command.add(spec.toString());
                 command.add(Integer.toString(id));
                 command.add(root.resolve("member" + id).toString());
+                command.add(Integer.toString(idempotencyWindow));
                 final Process p = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
