@@ -140,7 +140,7 @@ public final class ClusterHarness implements Callable<Integer>
 
     /** One throughput round's result. */
     record Round(MemberSetup.Kind kind, double perSecond, long replies, double seconds, long failures, double cpuCores,
-        int leader)
+        int leader, String leaderChange)
     {
     }
 
@@ -157,8 +157,8 @@ public final class ClusterHarness implements Callable<Integer>
         System.out.printf(Locale.ROOT, "%n== closed loop, %d in flight, one client, %.0f s measured after %.0f s " +
             "warm-up per round, members %s, %d alternating rounds%n", inFlight, seconds, warmup,
             topology == Topology.IN_PROCESS ? "in this JVM (with the client)" : "in a child JVM each (client here)", rounds);
-        System.out.printf(Locale.ROOT, "%-6s %-7s %14s %10s %10s %8s %10s%n", "round", "kind", "messages/s", "replies",
-            "failures", "leader", "CPU cores");
+        System.out.printf(Locale.ROOT, "%-6s %-7s %14s %10s %10s %8s %10s  %s%n", "round", "kind", "messages/s",
+            "replies", "failures", "leader", "CPU cores", "leader changes");
         boolean failed = false;
         for (int r = 1; r <= rounds; r++)
         {
@@ -167,8 +167,9 @@ public final class ClusterHarness implements Callable<Integer>
                 final Round round = throughputRound(kind);
                 (kind == MemberSetup.Kind.BARE ? bare : strand).add(round);
                 failed |= round.failures() > 0;
-                System.out.printf(Locale.ROOT, "%-6d %-7s %,14.0f %,10d %10d %8d %10.2f%n", r, kind.label(),
-                    round.perSecond(), round.replies(), round.failures(), round.leader(), round.cpuCores());
+                System.out.printf(Locale.ROOT, "%-6d %-7s %,14.0f %,10d %10d %8d %10.2f  %s%n", r, kind.label(),
+                    round.perSecond(), round.replies(), round.failures(), round.leader(), round.cpuCores(),
+                    round.leaderChange());
             }
         }
         summarise(bare, strand);
@@ -226,21 +227,28 @@ public final class ClusterHarness implements Callable<Integer>
             };
             final BareClusterClient.Loop loop;
             final int leader;
+            final String change;
             if (kind == MemberSetup.Kind.BARE)
             {
                 try (BareClusterClient client = BareClusterClient.connect(config, messageBytes, accounts, CONNECT_TIMEOUT_NS))
                 {
                     client.send(accounts, inFlight, TimeUnit.SECONDS.toNanos(30));
+                    final int first = client.leaderMemberId();
                     loop = client.closedLoop(inFlight, nanos(warmup), nanos(seconds), atStart, atEnd);
                     leader = client.leaderMemberId();
+                    change = client.leaderChanges() == 0 ? "none" : client.leaderChanges() + " NEW_LEADER (first " +
+                        first + "): messages in flight lost";
                 }
             }
             else
             {
                 try (StrandLoad client = StrandLoad.connect(config, accounts, CONNECT_TIMEOUT_NS))
                 {
+                    final int first = client.leaderMemberId();
                     loop = client.closedLoop(inFlight, nanos(warmup), nanos(seconds), atStart, atEnd);
                     leader = client.leaderMemberId();
+                    change = client.resent() == 0 && leader == first ? "none" : "leader " + first + " -> " + leader +
+                        ", " + client.resent() + " re-sent, " + client.replays() + " answered as replays";
                     if (client.firstFailure() != null)
                     {
                         System.out.println("  first failure: " + client.firstFailure());
@@ -248,7 +256,7 @@ public final class ClusterHarness implements Callable<Integer>
                 }
             }
             return new Round(kind, loop.perSecond(), loop.replies(), loop.seconds(), loop.failures(),
-                cpu[1] / 1e9 / loop.seconds(), leader);
+                cpu[1] / 1e9 / loop.seconds(), leader, change);
         }
         finally
         {

@@ -20,10 +20,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Load through Strand's {@link ClusterClient}, the way the gateway will drive it: the calling thread builds each
- * Deposit at ingress ({@code submit}: the command factory, the decoder's reads recorded, the message encoded) and the
- * client's own thread sends it and completes its future with the leader's decoded answer. A result counts only when
- * it is accepted, not a replay, with one event; anything else is a failure.
+ * Load through Strand's {@link ClusterClient}, the way the gateway's {@code ClusteredEngine} drives it: the calling
+ * thread builds each Deposit at ingress ({@code newCommand}: the command factory, the decoder's reads recorded and
+ * encoded as the command's wire form) and hands it over ({@code send}); the client's own thread sends it and
+ * completes its future with the leader's decoded answer. An answer counts when it is accepted with one event; an
+ * accepted replay (a message the client sent again after a leader change, already committed) is counted apart;
+ * anything else is a failure.
  */
 final class StrandLoad implements AutoCloseable
 {
@@ -34,6 +36,7 @@ final class StrandLoad implements AutoCloseable
     private final String[] accounts;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong replays = new AtomicLong();
     private volatile Throwable firstFailure;
     private long sent;
 
@@ -151,11 +154,15 @@ final class StrandLoad implements AutoCloseable
     {
         permits.acquire();
         final long n = sent++;
-        client.submit("d-" + n, "Deposit", accounts[(int)(n % accounts.length)], Command.ANY_VERSION, null, DEPOSIT_DATA)
-            .whenComplete((r, t) ->
+        client.send(client.newCommand("d-" + n, "Deposit", accounts[(int)(n % accounts.length)], Command.ANY_VERSION,
+            null, DEPOSIT_DATA)).whenComplete((r, t) ->
             {
-                if (t == null && r.accepted() && !r.replayed() && r.events().size() == 1)
+                if (t == null && r.accepted() && r.events().size() == 1)
                 {
+                    if (r.replayed())
+                    {
+                        replays.incrementAndGet();
+                    }
                     accepted.incrementAndGet();
                 }
                 else
@@ -176,6 +183,18 @@ final class StrandLoad implements AutoCloseable
         {
             throw new IllegalStateException("Strand cluster: answers missing 30 s after the last send");
         }
+    }
+
+    /** Accepted answers that were replays (counted in the answers too). */
+    long replays()
+    {
+        return replays.get();
+    }
+
+    /** Messages the client sent again after a leader change. */
+    long resent()
+    {
+        return client.resentMessages();
     }
 
     /** The first failure seen, or null. */
