@@ -225,10 +225,11 @@ public final class BareClusterClient implements AutoCloseable
             sent++;
             return true;
         }
-        if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
         {
             throw new IllegalStateException("bare cluster: ingress refused the offer: " + result);
         }
+        // BACK_PRESSURED, ADMIN_ACTION, or NOT_CONNECTED while the session follows a new leader: poll, then again.
         return false;
     }
 

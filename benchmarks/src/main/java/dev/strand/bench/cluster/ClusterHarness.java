@@ -69,6 +69,9 @@ public final class ClusterHarness implements Callable<Integer>
     @Option(names = "--rounds", defaultValue = "5", converter = UnitConverters.IntCount.class,
         description = "alternating rounds of each kind; default ${DEFAULT-VALUE}")
     int rounds;
+    @Option(names = "--warmup-rounds", defaultValue = "1", converter = UnitConverters.IntCount.class,
+        description = "rounds of each kind run first and left out (the JIT warms up both); default ${DEFAULT-VALUE}")
+    int warmupRounds;
     @Option(names = "--seconds", defaultValue = "10s", converter = UnitConverters.Seconds.class,
         description = "measured time of each round; default ${DEFAULT-VALUE}")
     double seconds;
@@ -139,7 +142,7 @@ public final class ClusterHarness implements Callable<Integer>
     }
 
     /** One throughput round's result. */
-    record Round(MemberSetup.Kind kind, double perSecond, long replies, double seconds, long failures, double cpuCores,
+    record Round(int number, MemberSetup.Kind kind, double perSecond, long replies, double seconds, long failures, double cpuCores,
         int leader, String leaderChange)
     {
     }
@@ -155,19 +158,35 @@ public final class ClusterHarness implements Callable<Integer>
         final List<Round> bare = new ArrayList<>();
         final List<Round> strand = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%n== closed loop, %d in flight, one client, %.0f s measured after %.0f s " +
-            "warm-up per round, members %s, %d alternating rounds%n", inFlight, seconds, warmup,
-            topology == Topology.IN_PROCESS ? "in this JVM (with the client)" : "in a child JVM each (client here)", rounds);
+            "warm-up per round, members %s, %d alternating rounds after %d left out%n", inFlight, seconds,
+            warmup, topology == Topology.IN_PROCESS ? "in this JVM (with the client)" : "in a child JVM each (client here)",
+            rounds, warmupRounds);
         System.out.printf(Locale.ROOT, "%-6s %-7s %14s %10s %10s %8s %10s  %s%n", "round", "kind", "messages/s",
             "replies", "failures", "leader", "CPU cores", "leader changes");
         boolean failed = false;
-        for (int r = 1; r <= rounds; r++)
+        for (int r = 1 - warmupRounds; r <= rounds; r++)
         {
             for (final MemberSetup.Kind kind : kinds)
             {
-                final Round round = throughputRound(kind);
-                (kind == MemberSetup.Kind.BARE ? bare : strand).add(round);
-                failed |= round.failures() > 0;
-                System.out.printf(Locale.ROOT, "%-6d %-7s %,14.0f %,10d %10d %8d %10.2f  %s%n", r, kind.label(),
+                final Round round;
+                try
+                {
+                    round = throughputRound(r, kind);
+                }
+                catch (final Exception ex)
+                {
+                    failed |= r > 0;
+                    System.out.printf(Locale.ROOT, "%-6s %-7s round failed, left out of the medians: %s%n", r,
+                        kind.label(), ex);
+                    continue;
+                }
+                if (r > 0)
+                {
+                    (kind == MemberSetup.Kind.BARE ? bare : strand).add(round);
+                    failed |= round.failures() > 0;
+                }
+                System.out.printf(Locale.ROOT, "%-6s %-7s %,14.0f %,10d %10d %8d %10.2f  %s%n", r > 0 ? Integer.toString(r) :
+                    "warm-up", kind.label(),
                     round.perSecond(), round.replies(), round.failures(), round.leader(), round.cpuCores(),
                     round.leaderChange());
             }
@@ -199,7 +218,7 @@ public final class ClusterHarness implements Callable<Integer>
             System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
     }
 
-    private Round throughputRound(final MemberSetup.Kind kind) throws Exception
+    private Round throughputRound(final int number, final MemberSetup.Kind kind) throws Exception
     {
         System.gc();
         final Path root = BenchDirs.newDir("cluster-" + kind.label() + "-");
@@ -255,7 +274,7 @@ public final class ClusterHarness implements Callable<Integer>
                     }
                 }
             }
-            return new Round(kind, loop.perSecond(), loop.replies(), loop.seconds(), loop.failures(),
+            return new Round(number, kind, loop.perSecond(), loop.replies(), loop.seconds(), loop.failures(),
                 cpu[1] / 1e9 / loop.seconds(), leader, change);
         }
         finally
@@ -271,7 +290,7 @@ public final class ClusterHarness implements Callable<Integer>
             if (!kind.isEmpty())
             {
                 final double[] v = kind.stream().mapToDouble(Round::perSecond).toArray();
-                System.out.printf(Locale.ROOT, "%n%-6s median %,.0f messages/s (%,.0f-%,.0f), CPU %.2f cores", 
+                System.out.printf(Locale.ROOT, "%n%-6s median %,.0f messages/s (%,.0f-%,.0f), CPU %.2f cores",
                     kind.get(0).kind().label(), median(v), min(v), max(v),
                     median(kind.stream().mapToDouble(Round::cpuCores).toArray()));
             }
@@ -283,11 +302,14 @@ public final class ClusterHarness implements Callable<Integer>
         }
         final double[] b = bare.stream().mapToDouble(Round::perSecond).toArray();
         final double[] s = strand.stream().mapToDouble(Round::perSecond).toArray();
-        final double[] ratios = new double[b.length];
-        for (int i = 0; i < b.length; i++)
+        // per-round ratios pair the rounds both kinds completed
+        final List<Double> paired = new ArrayList<>();
+        for (final Round sr : strand)
         {
-            ratios[i] = s[i] / b[i];
+            bare.stream().filter(br -> br.number() == sr.number()).findFirst()
+                .ifPresent(br -> paired.add(sr.perSecond() / br.perSecond()));
         }
+        final double[] ratios = paired.stream().mapToDouble(Double::doubleValue).toArray();
         System.out.printf(Locale.ROOT, "strand/bare: ratio of the medians %.2fx; per-round ratios %s, median %.2fx " +
             "(goal >= 0.5x)%n", median(s) / median(b), Arrays.toString(Arrays.stream(ratios)
             .mapToObj(r -> String.format(Locale.ROOT, "%.2f", r)).toArray()), median(ratios));
