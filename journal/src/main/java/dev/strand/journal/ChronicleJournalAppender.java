@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The journal's appender on a Chronicle {@link ExcerptAppender}: encodes a commit into a reusable buffer,
- * then copies it into one excerpt. Allocation-free in steady state.
+ * The journal's appender on a Chronicle {@link ExcerptAppender}: encodes a commit into a reusable buffer, links it
+ * to the previous commit with its chain hash, then copies it into one excerpt. Allocation-free in steady state (the
+ * two chain hash arrays swap roles at each commit).
  *
  * <p>Rolls in {@code sync} durability: at a roll Chronicle writes the old cycle's end-of-cycle marker into the old
  * cycle's mapping and creates the next cycle file, but its {@code sync()} msyncs only the current cycle; the old
@@ -34,12 +35,17 @@ final class ChronicleJournalAppender implements JournalAppender
     private final boolean sync;
     private final Path directory;
     private final List<Path> rolledFrom = new ArrayList<>(2);
+    private final boolean unchained;
     private int cycle = Integer.MIN_VALUE;
     private Path cycleFile;
     private boolean directoryUnsynced = true;
     private long rollSyncs;
     private long rollSyncNanos;
     private boolean begun;
+    /** The chain hash of the last commit written (what the next one links to). */
+    private byte[] previousHash;
+    /** Receives the chain hash of the commit being written. */
+    private byte[] nextHash = new byte[ChainHash.LENGTH];
 
     ChronicleJournalAppender(
         final Journal journal,
@@ -48,8 +54,12 @@ final class ChronicleJournalAppender implements JournalAppender
         final FreeSpaceMonitor freeSpace,
         final long minFreeBytes,
         final boolean sync,
-        final int lastCycle)
+        final int lastCycle,
+        final byte[] headHash,
+        final boolean unchained)
     {
+        this.previousHash = headHash.clone();
+        this.unchained = unchained;
         this.journal = journal;
         this.appender = appender;
         this.preallocator = preallocator;
@@ -134,13 +144,19 @@ final class ChronicleJournalAppender implements JournalAppender
         {
             throw new JournalFullException(free, minFreeBytes);
         }
-        final int length = encoder.finish();
+        final int length = unchained ? encoder.finishUnchained() : encoder.finish(previousHash, nextHash);
         if (preallocator != null)
         {
             preallocator.beforeWrite(length);
         }
         final long end = write(encoder.buffer(), length);
         begun = false;
+        final byte[] written = unchained ? null : nextHash;
+        if (!unchained)
+        {
+            nextHash = previousHash;
+            previousHash = written;
+        }
         if (sync && appender.cycle() != cycle)
         {
             onCycle(appender.cycle());
@@ -149,7 +165,7 @@ final class ChronicleJournalAppender implements JournalAppender
         {
             preallocator.afterWrite(appender.cycle(), end, appender);
         }
-        journal.committed(encoder.firstPosition() + count - 1, length);
+        journal.committed(encoder.firstPosition() + count - 1, length, written);
     }
 
     /**

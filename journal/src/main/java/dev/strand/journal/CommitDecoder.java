@@ -37,9 +37,13 @@ final class CommitDecoder
                 Integer.toHexString(computed) + ')';
         }
         final int version = buffer.getByte(VERSION_OFFSET) & 0xFF;
-        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1)
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_1)
         {
             return "unknown record format version " + version;
+        }
+        if (length < MIN_COMMIT_LENGTH + trailerLength(version) - CRC_LENGTH)
+        {
+            return "record too short (" + length + " bytes) for format version " + version;
         }
         final int count = buffer.getInt(COUNT_OFFSET, LE);
         final long first = buffer.getLong(FIRST_POSITION_OFFSET, LE);
@@ -47,7 +51,7 @@ final class CommitDecoder
         {
             return "bad commit header (count " + count + ", first position " + first + ')';
         }
-        final int end = length - CRC_LENGTH;
+        final int end = length - trailerLength(version);
         int p = COMMIT_HEADER_LENGTH;
         for (int i = 0; i < count; i++)
         {
@@ -94,6 +98,31 @@ final class CommitDecoder
             return "record has " + (end - p) + " trailing bytes";
         }
         return null;
+    }
+
+    /**
+     * @return the format version of a validated commit.
+     */
+    static int version(final DirectBuffer buffer)
+    {
+        return buffer.getByte(VERSION_OFFSET) & 0xFF;
+    }
+
+    /**
+     * @return whether a validated commit of {@code length} bytes carries a chain hash.
+     */
+    static boolean chained(final DirectBuffer buffer)
+    {
+        return CommitFormat.chained(version(buffer));
+    }
+
+    /**
+     * @return the offset of the chain hash of a validated chained commit of {@code length} bytes: also the number of
+     * bytes it covers.
+     */
+    static int chainHashOffset(final int length)
+    {
+        return length - CRC_LENGTH - CHAIN_HASH_LENGTH;
     }
 
     static int count(final DirectBuffer buffer)

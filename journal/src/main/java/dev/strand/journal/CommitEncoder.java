@@ -10,7 +10,7 @@ import static dev.strand.journal.CommitFormat.*;
 
 /**
  * Encodes one commit into a reusable direct buffer without allocating: strings are UTF-8 encoded char by
- * char, lengths back-patched.
+ * char, lengths back-patched; the chain hash links the commit to the previous one.
  */
 final class CommitEncoder
 {
@@ -18,6 +18,7 @@ final class CommitEncoder
 
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
     private final CRC32C crc = new CRC32C();
+    private final ChainHash chain = new ChainHash();
     private int limit;
     private int count;
     private long firstPosition;
@@ -113,21 +114,44 @@ final class CommitEncoder
     }
 
     /**
-     * Writes the commit header and the CRC32C trailer.
+     * Writes the commit header, the chain hash and the CRC32C trailer (format {@value CommitFormat#FORMAT_VERSION}).
+     *
+     * @param previous the previous commit's chain hash ({@link ChainHash#GENESIS} for the first chained commit).
+     * @param hash     receives this commit's chain hash (32 bytes; must not be {@code previous}).
+     * @return the full length of the encoded commit, CRC included.
+     */
+    int finish(final byte[] previous, final byte[] hash)
+    {
+        putHeader(FORMAT_VERSION);
+        buffer.checkLimit(limit + CHAIN_HASH_LENGTH + CRC_LENGTH);
+        chain.compute(previous, buffer, limit, hash);
+        buffer.putBytes(limit, hash, 0, CHAIN_HASH_LENGTH);
+        final int hashed = limit + CHAIN_HASH_LENGTH;
+        putCrc(buffer, hashed, crc32c(crc, buffer.byteBuffer(), hashed));
+        return hashed + CRC_LENGTH;
+    }
+
+    /**
+     * Writes the commit header and the CRC32C trailer of format {@value CommitFormat#FORMAT_VERSION_2}, without a
+     * chain hash: what journals written before the hash chain hold. Only for measuring what the chain costs.
      *
      * @return the full length of the encoded commit, CRC included.
      */
-    int finish()
+    int finishUnchained()
     {
-        buffer.putByte(VERSION_OFFSET, FORMAT_VERSION);
+        putHeader(FORMAT_VERSION_2);
+        buffer.checkLimit(limit + CRC_LENGTH);
+        putCrc(buffer, limit, crc32c(crc, buffer.byteBuffer(), limit));
+        return limit + CRC_LENGTH;
+    }
+
+    private void putHeader(final byte version)
+    {
+        buffer.putByte(VERSION_OFFSET, version);
         buffer.putByte(COMMIT_FLAGS_OFFSET, (byte)0);
         buffer.putShort(COMMIT_FLAGS_OFFSET + 1, (short)0, LE);
         buffer.putInt(COUNT_OFFSET, count, LE);
         buffer.putLong(FIRST_POSITION_OFFSET, firstPosition, LE);
-        buffer.checkLimit(limit + CRC_LENGTH);
-        final int crcValue = crc32c(crc, buffer.byteBuffer(), limit);
-        putCrc(buffer, limit, crcValue);
-        return limit + CRC_LENGTH;
     }
 
     ExpandableDirectByteBuffer buffer()

@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * commit header (16 bytes)
- *   0  u8   format version (2; version 1, without command fingerprints, is still read)
+ *   0  u8   format version (3; versions 1 and 2, without the hash chain, are still read)
  *   1  u8   commit flags (0, reserved)
  *   2  u16  reserved (0)
  *   4  i32  event count (&gt;= 1)
@@ -30,13 +30,17 @@ import java.util.zip.CRC32C;
  *   aggregate type, aggregate id, event type, command id, correlation id, causation id (absent if flag bit 0)
  * then the payload bytes
  * trailer
- *   i32  CRC32C of every byte before it
+ *   32 bytes  chain hash (version 3 only): SHA-256 of the previous commit's chain hash (32 zero bytes before the
+ *             first commit of version 3) followed by every byte of this record before the chain hash
+ *   i32       CRC32C of every byte before it
  * </pre>
  */
 final class CommitFormat
 {
-    static final byte FORMAT_VERSION = 2;
-    /** The first format: no command fingerprints; read as written. */
+    static final byte FORMAT_VERSION = 3;
+    /** Command fingerprints, no hash chain; read as written. */
+    static final byte FORMAT_VERSION_2 = 2;
+    /** The first format: no command fingerprints, no hash chain; read as written. */
     static final byte FORMAT_VERSION_1 = 1;
 
     static final int VERSION_OFFSET = 0;
@@ -61,10 +65,27 @@ final class CommitFormat
     static final int MAX_STRING_BYTES = 0xFFFE;
 
     static final int CRC_LENGTH = 4;
+    static final int CHAIN_HASH_LENGTH = 32;
     static final int MIN_COMMIT_LENGTH = COMMIT_HEADER_LENGTH + EVENT_HEADER_LENGTH + 5 * 2 + CRC_LENGTH;
 
     private CommitFormat()
     {
+    }
+
+    /**
+     * @return whether records of this format version carry a chain hash.
+     */
+    static boolean chained(final int version)
+    {
+        return version >= FORMAT_VERSION;
+    }
+
+    /**
+     * @return the length of a record's trailer (chain hash and CRC32C) for its format version.
+     */
+    static int trailerLength(final int version)
+    {
+        return chained(version) ? CHAIN_HASH_LENGTH + CRC_LENGTH : CRC_LENGTH;
     }
 
     /**

@@ -28,6 +28,8 @@ public final class EventRecord
     private int payloadLength;
     private long commitFirstPosition;
     private long commitLastPosition;
+    private DirectBuffer chainHash = EMPTY;
+    private int chainHashOffset = -1;
 
     /**
      * @return the event's journal position (gapless from 1).
@@ -159,6 +161,45 @@ public final class EventRecord
     }
 
     /**
+     * @return whether this event's commit carries a chain hash (format 3); commits written before the hash chain do
+     * not.
+     */
+    public boolean hasChainHash()
+    {
+        return chainHashOffset >= 0;
+    }
+
+    /**
+     * Copies the chain hash of this event's commit (the same for every event of the commit).
+     *
+     * @param into receives 32 bytes.
+     * @throws IllegalStateException if the commit carries no chain hash.
+     */
+    public void chainHash(final byte[] into)
+    {
+        if (chainHashOffset < 0)
+        {
+            throw new IllegalStateException("commit " + commitFirstPosition + ".." + commitLastPosition +
+                " predates the hash chain");
+        }
+        chainHash.getBytes(chainHashOffset, into, 0, ChainHash.LENGTH);
+    }
+
+    /**
+     * @return the chain hash of this event's commit as 64 hex digits, or null when it carries none.
+     */
+    public String chainHashHex()
+    {
+        if (chainHashOffset < 0)
+        {
+            return null;
+        }
+        final byte[] hash = new byte[ChainHash.LENGTH];
+        chainHash(hash);
+        return ChainHash.hex(hash);
+    }
+
+    /**
      * @return a deep copy that owns its payload bytes, safe to keep.
      */
     public EventRecord copy()
@@ -168,6 +209,12 @@ public final class EventRecord
         payload.getBytes(payloadOffset, bytes);
         copy.set(position, version, timestampMicros, schemaVersion, aggregateType, aggregateId, eventType, commandId,
             correlationId, causationId, commandFingerprint, new UnsafeBuffer(bytes), 0, payloadLength, commitFirstPosition, commitLastPosition);
+        if (chainHashOffset >= 0)
+        {
+            final byte[] hash = new byte[ChainHash.LENGTH];
+            chainHash(hash);
+            copy.chainHash(new UnsafeBuffer(hash), 0);
+        }
         return copy;
     }
 
@@ -205,6 +252,15 @@ public final class EventRecord
         this.payloadLength = payloadLength;
         this.commitFirstPosition = commitFirstPosition;
         this.commitLastPosition = commitLastPosition;
+    }
+
+    /**
+     * The chain hash of the event's commit is at {@code offset} of {@code buffer} ({@code -1}: none).
+     */
+    void chainHash(final DirectBuffer buffer, final int offset)
+    {
+        chainHash = buffer;
+        chainHashOffset = offset;
     }
 
     /**

@@ -49,6 +49,7 @@ public final class Journal implements AutoCloseable
     private final ChronicleJournalAppender appender;
     private final long preallocatorChunkBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ChainHead chainHead;
     private volatile long lastPosition;
     private volatile long bytesWritten;
 
@@ -60,7 +61,8 @@ public final class Journal implements AutoCloseable
         final FreeSpaceMonitor freeSpace,
         final FileChannel lockChannel,
         final JournalConfig config,
-        final long initialBytes)
+        final long initialBytes,
+        final String headHash)
     {
         this.directory = directory;
         this.queue = queue;
@@ -71,6 +73,8 @@ public final class Journal implements AutoCloseable
         this.lockChannel = lockChannel;
         this.lastPosition = recoveryReport.lastPosition();
         this.bytesWritten = initialBytes;
+        final byte[] head = headHash == null ? ChainHash.GENESIS.clone() : ChainHash.parse(headHash);
+        this.chainHead = new ChainHead(headHash == null ? 0 : recoveryReport.lastPosition(), head);
         this.preallocatorChunkBytes = config == null ? 0 : config.preallocateChunkBytes();
         if (config == null)
         {
@@ -94,8 +98,14 @@ public final class Journal implements AutoCloseable
         }
         final ExcerptAppender chronicleAppender = queue.createAppender();
         chronicleAppender.singleThreadedCheckDisabled(true);
+        if (config.unchained() && headHash != null)
+        {
+            throw new IllegalStateException("journal " + directory + " has a hash chain; it cannot be appended to " +
+                "without one");
+        }
         appender = new ChronicleJournalAppender(this, chronicleAppender, preallocator, freeSpace,
-            config.minFreeBytes(), config.durability() == Durability.SYNC, queue.lastCycle());
+            config.minFreeBytes(), config.durability() == Durability.SYNC, queue.lastCycle(), head,
+            config.unchained());
         if (preallocatorThread != null)
         {
             preallocatorThread.start();
@@ -166,7 +176,7 @@ public final class Journal implements AutoCloseable
                 verify.lastPosition(), verify.tornTail().size(), List.copyOf(droppedPositions), verify.tornTail(),
                 verify.previouslyDroppedIndexes(), effective, System.nanoTime() - start);
             final Journal journal = new Journal(directory, queue, dropped, report, freeSpace, lockChannel, config,
-                dataBytes(queue));
+                dataBytes(queue), verify.headHash());
             LOG.info("journal {} open: last position {}, {} commits / {} events checked ({}), {} torn-tail " +
                 "record(s) dropped, roll cycle {}, {} ms", directory, report.lastPosition(), report.commitsScanned(),
                 report.eventsScanned(), report.fullVerify() ? "full walk" : "tail", report.tornTailDropped(), effective,
@@ -219,7 +229,8 @@ public final class Journal implements AutoCloseable
             final RecoveryReport report = new RecoveryReport(false, verify.commits(), verify.events(),
                 verify.lastPosition(), 0, List.of(), List.of(), verify.previouslyDroppedIndexes(),
                 RollCycleNames.nameOf(queue.rollCycle()), System.nanoTime() - start);
-            return new Journal(dir, queue, dropped, report, new FreeSpaceMonitor(dir), null, null, dataBytes(queue));
+            return new Journal(dir, queue, dropped, report, new FreeSpaceMonitor(dir), null, null, dataBytes(queue),
+                verify.headHash());
         }
         catch (final IOException ex)
         {
@@ -239,6 +250,49 @@ public final class Journal implements AutoCloseable
     public long lastPosition()
     {
         return lastPosition;
+    }
+
+    /**
+     * @return the newest link of the hash chain and the first position served; any thread (allocates the answer).
+     */
+    public JournalHead head()
+    {
+        final ChainHead.Snapshot head = chainHead.read();
+        // position and hash come from one consistent read; before the chain starts the hash is the genesis value
+        return new JournalHead(head.position() == 0 ? lastPosition : head.position(), ChainHash.hex(head.hash()), 1);
+    }
+
+    /**
+     * The chain hash of the commit that ends at {@code position}, read from the journal; any thread.
+     *
+     * @param position a position.
+     * @return the link, or why there is none (beyond the end, inside a commit, a commit written before the chain).
+     */
+    public ChainLink chainLinkAt(final long position)
+    {
+        if (position < 1 || position > lastPosition)
+        {
+            return new ChainLink(position, null, "the journal ends at position " + lastPosition);
+        }
+        try (JournalReader reader = newReader())
+        {
+            final EventRecord event = new EventRecord();
+            if (!reader.seek(position) || !reader.next(event))
+            {
+                return new ChainLink(position, null, "position " + position + " cannot be read");
+            }
+            if (event.commitLastPosition() != position)
+            {
+                return new ChainLink(position, null, "position " + position + " is inside commit " +
+                    event.commitFirstPosition() + ".." + event.commitLastPosition());
+            }
+            if (!event.hasChainHash())
+            {
+                return new ChainLink(position, null, "commit " + event.commitFirstPosition() + ".." + position +
+                    " predates the hash chain");
+            }
+            return new ChainLink(position, event.chainHashHex(), null);
+        }
     }
 
     /**
@@ -395,10 +449,15 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Appender thread: a commit ending at {@code position} was written.
+     * Appender thread: a commit ending at {@code position} was written, with chain hash {@code hash} (null for a
+     * commit without one).
      */
-    void committed(final long position, final int recordBytes)
+    void committed(final long position, final int recordBytes, final byte[] hash)
     {
+        if (hash != null)
+        {
+            chainHead.set(position, hash);
+        }
         bytesWritten = bytesWritten + recordBytes + 4;
         lastPosition = position;
     }

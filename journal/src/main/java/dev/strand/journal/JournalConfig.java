@@ -55,6 +55,7 @@ public final class JournalConfig
     private final long preallocateChunkBytes;
     private final long preallocateMarginBytes;
     private final TimeProvider timeProvider;
+    private final boolean unchained;
 
     private JournalConfig(final Builder b)
     {
@@ -68,6 +69,7 @@ public final class JournalConfig
         preallocateChunkBytes = b.preallocateChunkBytes;
         preallocateMarginBytes = b.preallocateMarginBytes;
         timeProvider = b.timeProvider;
+        unchained = b.unchained;
     }
 
     /**
@@ -151,6 +153,14 @@ public final class JournalConfig
     }
 
     /**
+     * @return true when commits are written without the hash chain ({@link Builder#unchainedForMeasurement}).
+     */
+    public boolean unchained()
+    {
+        return unchained;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public String toString()
@@ -175,6 +185,7 @@ public final class JournalConfig
         private long preallocateChunkBytes = DEFAULT_PREALLOCATE_CHUNK_BYTES;
         private long preallocateMarginBytes = DEFAULT_PREALLOCATE_MARGIN_BYTES;
         private TimeProvider timeProvider;
+        private boolean unchained;
 
         private Builder(final Path directory)
         {
@@ -267,6 +278,21 @@ public final class JournalConfig
         Builder preallocateMarginBytes(final long bytes)
         {
             preallocateMarginBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Writes commits in format 2, without the hash chain, as journals written before it hold: only to measure
+         * what the chain costs beside the same appends with it. No setting reaches it; opening a journal that already
+         * has a hash chain this way is refused, and the verify tool refuses a commit without a chain hash after one
+         * with it.
+         *
+         * @param on true for commits without a chain hash (default false).
+         * @return this.
+         */
+        public Builder unchainedForMeasurement(final boolean on)
+        {
+            unchained = on;
             return this;
         }
 

@@ -36,6 +36,7 @@ public final class JournalReader implements AutoCloseable
     private int cursor;
     private long commitFirst;
     private long commitLast;
+    private int commitHashOffset = -1;
     private long probeIndex;
     private long probeFirst;
     private boolean closed;
@@ -112,6 +113,7 @@ public final class JournalReader implements AutoCloseable
                     continue;
                 }
                 cursor = decoder.decode(commit, cursor, into, commitFirst, commitLast);
+                into.chainHash(commit, commitHashOffset);
                 nextPosition = position + 1;
                 return true;
             }
@@ -184,6 +186,7 @@ public final class JournalReader implements AutoCloseable
                 }
                 commitFirst = first;
                 commitLast = last;
+                commitHashOffset = CommitDecoder.chained(commit) ? CommitDecoder.chainHashOffset(length) : -1;
                 remaining = (int)(last - first + 1);
                 cursor = CommitDecoder.firstEventOffset();
                 return true;

@@ -12,24 +12,29 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Walks the journal checking every record's CRC32C, structure and position continuity. The one walker:
+ * Walks the journal checking every record's CRC32C, structure, position continuity and hash chain. The one walker:
  * {@link Journal#open(JournalConfig)} uses it for recovery and {@code JournalVerify} for the tool.
  *
  * <p>Rules: a record that fails its checks (or that Chronicle cannot read) with no valid record after it is a
  * torn tail; a bad record with a valid record after it, or a valid record whose first position does not
- * continue the previous one, is mid-log corruption. Records listed in the dropped-excerpt side file are
- * skipped.
+ * continue the previous one, is mid-log corruption. So is a record whose CRC32C is valid but whose chain hash is
+ * not the SHA-256 of the previous chain hash and its own bytes (an edit that fixed the CRC32C), wherever it is, and
+ * a record without a chain hash after the chain has started (a chained record rewritten in an older format). Records
+ * listed in the dropped-excerpt side file are skipped.
  */
 public final class JournalVerifier
 {
     /** Records walked first when only the tail is checked; grows eightfold until a valid record is found. */
     static final long TAIL_WINDOW = 256;
     static final long FROM_START = Long.MIN_VALUE;
+    /** No chain hash to look up ({@link #verify(Path, long)}). */
+    public static final long NO_LOOKUP = -1;
     private static final long UNKNOWN = -1;
     /** Chronicle's excerpt header word: length and flags, before the excerpt's bytes. */
     private static final int HEADER_WORD = 4;
@@ -50,6 +55,19 @@ public final class JournalVerifier
      */
     public static VerifyReport verify(final Path directory)
     {
+        return verify(directory, NO_LOOKUP);
+    }
+
+    /**
+     * As {@link #verify(Path)}, also noting the chain hash of the commit that ends at {@code lookupPosition}
+     * ({@link VerifyReport#lookup()}), to compare with a head stored elsewhere.
+     *
+     * @param directory      the journal directory.
+     * @param lookupPosition a position (&gt;= 1), or {@link #NO_LOOKUP}.
+     * @return the report.
+     */
+    public static VerifyReport verify(final Path directory, final long lookupPosition)
+    {
         if (!Files.isDirectory(directory))
         {
             throw new IllegalArgumentException("not a directory: " + directory);
@@ -57,7 +75,7 @@ public final class JournalVerifier
         final DroppedIndexes dropped = DroppedIndexes.load(directory);
         if (ChronicleQueues.cycleFiles(directory).isEmpty())
         {
-            return walk(directory, null, dropped, true);
+            return walk(directory, null, dropped, true, List.of(), lookupPosition);
         }
         try (SingleChronicleQueue queue = ChronicleQueues.openForReading(directory))
         {
@@ -71,9 +89,9 @@ public final class JournalVerifier
                 final VerifyReport.BadRecord bad = new VerifyReport.BadRecord(-1, ex.file(), ex.position(), -1,
                     ex.reason());
                 return new VerifyReport(directory, true, 0, 0, 0, 0, 0, ChronicleQueues.cycleFiles(directory),
-                    List.of(), List.of(), List.of(), bad, -1, 0);
+                    List.of(), List.of(), List.of(), bad, -1, 0, 0, null, null);
             }
-            return walk(directory, queue, dropped, true, unterminated);
+            return walk(directory, queue, dropped, true, unterminated, lookupPosition);
         }
     }
 
@@ -87,7 +105,7 @@ public final class JournalVerifier
         final DroppedIndexes dropped,
         final boolean full)
     {
-        return walk(directory, queue, dropped, full, List.of());
+        return walk(directory, queue, dropped, full, List.of(), NO_LOOKUP);
     }
 
     /**
@@ -100,7 +118,8 @@ public final class JournalVerifier
         final SingleChronicleQueue queue,
         final DroppedIndexes dropped,
         final boolean full,
-        final List<CycleEnds.Unterminated> unterminated)
+        final List<CycleEnds.Unterminated> unterminated,
+        final long lookupPosition)
     {
         final long start = System.nanoTime();
         final List<Path> cycleFiles = ChronicleQueues.cycleFiles(directory);
@@ -112,14 +131,15 @@ public final class JournalVerifier
         if (queue == null || cycleFiles.isEmpty())
         {
             return new VerifyReport(directory, full, 0, 0, 0, 0, 0, cycleFiles, List.copyOf(droppedList), List.of(),
-                List.of(), null, -1, System.nanoTime() - start);
+                List.of(), null, -1, System.nanoTime() - start, 0, null, lookupPosition == NO_LOOKUP ? null :
+                new ChainLink(lookupPosition, null, "the journal is empty"));
         }
         try (ExcerptTailer tailer = queue.createTailer())
         {
             Walk walk;
             if (full)
             {
-                walk = new Walk(queue, dropped, unterminated);
+                walk = new Walk(queue, dropped, unterminated, lookupPosition);
                 walk.run(tailer, FROM_START);
             }
             else
@@ -128,7 +148,7 @@ public final class JournalVerifier
                 while (true)
                 {
                     final long from = indexOfLast(queue, tailer, window);
-                    walk = new Walk(queue, dropped, unterminated);
+                    walk = new Walk(queue, dropped, unterminated, lookupPosition);
                     walk.run(tailer, from);
                     if (from == FROM_START || walk.commits > 0)
                     {
@@ -140,7 +160,8 @@ public final class JournalVerifier
             return new VerifyReport(directory, full, walk.commits, walk.events, walk.firstPosition, walk.lastPosition,
                 walk.bytes, cycleFiles, List.copyOf(droppedList), List.copyOf(walk.pending),
                 unterminated.stream().map(CycleEnds.Unterminated::file).toList(), walk.corruption,
-                walk.lastValidIndex, System.nanoTime() - start);
+                walk.lastValidIndex, System.nanoTime() - start, walk.chainStart,
+                walk.chainStart > 0 ? ChainHash.hex(walk.previous) : null, walk.lookup());
         }
     }
 
@@ -182,6 +203,11 @@ public final class JournalVerifier
         private final List<CycleEnds.Unterminated> unterminated;
         private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
         private final CommitDecoder decoder = new CommitDecoder();
+        private final ChainHash chain = new ChainHash();
+        private final byte[] previous = ChainHash.GENESIS.clone();
+        private final byte[] stored = new byte[ChainHash.LENGTH];
+        private final byte[] computed = new byte[ChainHash.LENGTH];
+        private final long lookupPosition;
         private final List<VerifyReport.BadRecord> pending = new ArrayList<>();
         private VerifyReport.BadRecord corruption;
         private long commits;
@@ -195,13 +221,29 @@ public final class JournalVerifier
         private long lastHeaderPosition = -1;
         private int lastHeaderCycle;
         private Path lastHeaderFile;
+        /** Whether {@link #previous} is what the next chained commit must link to (false at the start of a tail walk). */
+        private boolean previousKnown;
+        private long chainStart;
+        private ChainLink lookup;
 
         Walk(final SingleChronicleQueue queue, final DroppedIndexes dropped,
-            final List<CycleEnds.Unterminated> unterminated)
+            final List<CycleEnds.Unterminated> unterminated, final long lookupPosition)
         {
             this.queue = queue;
             this.dropped = dropped;
             this.unterminated = unterminated;
+            this.lookupPosition = lookupPosition;
+        }
+
+        ChainLink lookup()
+        {
+            if (lookupPosition == NO_LOOKUP || lookup != null)
+            {
+                return lookup;
+            }
+            return new ChainLink(lookupPosition, null, lookupPosition > lastPosition ?
+                "the journal ends at position " + lastPosition + ", before it" :
+                "not walked (only the tail was)");
         }
 
         /**
@@ -229,6 +271,7 @@ public final class JournalVerifier
             {
                 tailer.toStart();
                 expected = 1;
+                previousKnown = true;
             }
             else
             {
@@ -361,6 +404,11 @@ public final class JournalVerifier
                     "position gap: record starts at " + first + ", expected " + expected);
                 return;
             }
+            final long last = first + count - 1;
+            if (!checkChain(tailer, index, length, first, last))
+            {
+                return;
+            }
             if (commits == 0)
             {
                 firstPosition = first;
@@ -371,6 +419,74 @@ public final class JournalVerifier
             lastPosition = first + count - 1;
             expected = lastPosition + 1;
             lastValidIndex = index;
+        }
+
+        /**
+         * Checks a valid record's link in the hash chain and moves the chain on.
+         *
+         * @return false when the chain is broken ({@link #corruption} set).
+         */
+        private boolean checkChain(final ExcerptTailer tailer, final long index, final int length, final long first,
+            final long last)
+        {
+            final int version = CommitDecoder.version(buffer);
+            if (!CommitFormat.chained(version))
+            {
+                if (chainStart > 0)
+                {
+                    corruption = bad(tailer, index, first, "commit " + first + ".." + last + " is in format " +
+                        version + ", without a chain hash, but the hash chain started at position " + chainStart +
+                        ": a chained commit was rewritten in an older format");
+                    return false;
+                }
+                previousKnown = true;
+                noteLookup(first, last, null);
+                return true;
+            }
+            final int at = CommitDecoder.chainHashOffset(length);
+            buffer.getBytes(at, stored);
+            if (previousKnown)
+            {
+                chain.compute(previous, buffer, at, computed);
+                if (!Arrays.equals(computed, stored))
+                {
+                    corruption = bad(tailer, index, first, "hash chain broken at commit " + first + ".." + last +
+                        ": its stored chain hash " + ChainHash.hex(stored) + " is not the SHA-256 of the previous " +
+                        "commit's chain hash and its bytes (" + ChainHash.hex(computed) + "), though its CRC32C is " +
+                        "valid: this commit, or the chain hash of the one before it, was changed after it was written");
+                    return false;
+                }
+            }
+            if (chainStart == 0)
+            {
+                chainStart = first;
+            }
+            System.arraycopy(stored, 0, previous, 0, ChainHash.LENGTH);
+            previousKnown = true;
+            noteLookup(first, last, stored);
+            return true;
+        }
+
+        private void noteLookup(final long first, final long last, final byte[] hash)
+        {
+            if (lookupPosition == NO_LOOKUP || lookupPosition < first || lookupPosition > last)
+            {
+                return;
+            }
+            if (lookupPosition != last)
+            {
+                lookup = new ChainLink(lookupPosition, null, "position " + lookupPosition +
+                    " is inside commit " + first + ".." + last + ": a head is the last position of a commit");
+            }
+            else if (hash == null)
+            {
+                lookup = new ChainLink(lookupPosition, null, "commit " + first + ".." + last +
+                    " predates the hash chain (no chain hash)");
+            }
+            else
+            {
+                lookup = new ChainLink(lookupPosition, ChainHash.hex(hash), null);
+            }
         }
 
         private long claimed(final int length)

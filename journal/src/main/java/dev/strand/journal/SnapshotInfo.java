@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param formatVersion        container format version, -1 when the header is unreadable.
  * @param durationNanos        how long writing it took (temp file to directory fsync), -1 when not known
  *                             (files found on disk).
+ * @param chainHash            the journal's chain hash at {@code position} as the snapshot recorded it (64 hex
+ *                             digits), or null: container format 1, or a position before the hash chain started.
  */
 public record SnapshotInfo(
     Path file,
@@ -19,6 +21,7 @@ public record SnapshotInfo(
     long sizeBytes,
     long createdAtEpochMillis,
     int formatVersion,
-    long durationNanos)
+    long durationNanos,
+    String chainHash)
 {
 }

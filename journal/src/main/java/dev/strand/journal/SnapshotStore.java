@@ -35,30 +35,38 @@ import java.util.zip.CRC32C;
  * Stores snapshots in a domain-agnostic, checksummed container and keeps the newest {@code keep} of them.
  * A snapshot is written to a temp file, fsynced, atomically renamed, and the directory fsynced, so a crash
  * leaves either the whole new file or none of it; temp files left by a crash are ignored and deleted when
- * the store is created. Loading takes the newest snapshot whose container checks out and whose body reader
- * succeeds, falling back to older ones.
+ * the store is created. Loading takes the newest snapshot whose container checks out, that the caller's check
+ * accepts (the engine's: its chain hash is the journal's at its position) and whose body reader succeeds, falling
+ * back to older ones.
  *
- * <p>Container layout (big-endian, as {@link DataOutputStream} writes):
+ * <p>Container layout (big-endian, as {@link DataOutputStream} writes), format version 2:
  * <pre>
  *  0   8 bytes  magic "STRNDSNP"
- *  8   i32      container format version (1)
+ *  8   i32      container format version (2)
  * 12   i64      journal position
  * 20   i64      created at, epoch millis
  * 28   i64      body length L
- * 36   i32      BEGIN marker 0x424F4459 ("BODY")
- * 40   L bytes  body
- * 40+L i32      END marker 0x454E442E ("END.")
- * 44+L i32      CRC32C of the body
+ * 36   32 bytes the journal's chain hash at the position (32 zero bytes: none, the position precedes the chain)
+ * 68   i32      BEGIN marker 0x424F4459 ("BODY")
+ * 72   L bytes  body
+ * 72+L i32      END marker 0x454E442E ("END.")
+ * 76+L i32      CRC32C of bytes 8-27, bytes 36-67 and the body
  * </pre>
+ * Format version 1 (written before the hash chain) is read as well: no chain hash, a 40-byte header (the BEGIN
+ * marker at 36, the body at 40), the CRC32C of the body alone.
  * File names: {@code snapshot-<position, 20 digits>-<created millis, 13 digits>.snap}.
  * Not thread-safe for concurrent writes; one writer per directory.
  */
 public final class SnapshotStore
 {
-    /** The container format version this build writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The container format version this build writes. */
+    public static final int FORMAT_VERSION = 2;
+    /** The container format before the hash chain, still read. */
+    public static final int FORMAT_VERSION_1 = 1;
 
-    static final int HEADER_LENGTH = 40;
+    static final int HEADER_LENGTH = 72;
+    static final int HEADER_LENGTH_V1 = 40;
+    static final int CHAIN_HASH_OFFSET = 36;
     static final int TRAILER_LENGTH = 8;
     static final int BEGIN_MARKER = 0x424F4459;
     static final int END_MARKER = 0x454E442E;
@@ -127,6 +135,23 @@ public final class SnapshotStore
      */
     public SnapshotInfo write(final long position, final SnapshotBodyWriter body) throws IOException
     {
+        return write(position, null, body);
+    }
+
+    /**
+     * As {@link #write(long, SnapshotBodyWriter)}, recording the journal's chain hash at {@code position}.
+     *
+     * @param position  the journal position the body reflects.
+     * @param chainHash the chain hash of the commit ending at {@code position} (64 hex digits), or null when that
+     *                  commit predates the hash chain (or the journal is empty).
+     * @param body      writes the body.
+     * @return the new snapshot.
+     * @throws IOException if writing fails (or the body writer throws); no partial file is left behind.
+     */
+    public SnapshotInfo write(final long position, final String chainHash, final SnapshotBodyWriter body)
+        throws IOException
+    {
+        final byte[] hash = chainHash == null ? ChainHash.GENESIS : ChainHash.parse(chainHash);
         if (position < 0)
         {
             throw new IllegalArgumentException("position must be >= 0, was " + position);
@@ -143,11 +168,12 @@ public final class SnapshotStore
         {
             final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
             header.put(MAGIC).putInt(FORMAT_VERSION).putLong(position).putLong(created).putLong(-1L)
-                .putInt(BEGIN_MARKER).flip();
+                .put(hash).putInt(BEGIN_MARKER).flip();
             writeFully(channel, header, 0);
             channel.position(HEADER_LENGTH);
 
             final CountingCrcOutputStream counting = new CountingCrcOutputStream(Channels.newOutputStream(channel));
+            headerCrc(counting.crc, header.array());
             final DataOutputStream out = new DataOutputStream(new BufferedOutputStream(counting, IO_BUFFER));
             body.write(out);
             out.flush();
@@ -169,7 +195,7 @@ public final class SnapshotStore
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         FileSync.directory(directory);
         final SnapshotInfo info = new SnapshotInfo(target, position, Files.size(target), created, FORMAT_VERSION,
-            System.nanoTime() - start);
+            System.nanoTime() - start, chainHash);
         prune();
         return info;
     }
@@ -214,6 +240,21 @@ public final class SnapshotStore
      */
     public <T> Optional<LoadedSnapshot<T>> loadNewest(final SnapshotBodyReader<T> reader)
     {
+        return loadNewest(info -> null, reader);
+    }
+
+    /**
+     * As {@link #loadNewest(SnapshotBodyReader)}, asking {@code accept} about each snapshot whose container checks
+     * out before its body is read; a snapshot it refuses is skipped like a damaged one.
+     *
+     * @param accept says why a snapshot must not be used (null: use it), e.g. its chain hash is not the journal's.
+     * @param reader reads the body (only called after the checksum passed and {@code accept} agreed).
+     * @param <T>    the loaded value.
+     * @return the loaded snapshot, or empty when none loads.
+     */
+    public <T> Optional<LoadedSnapshot<T>> loadNewest(
+        final java.util.function.Function<SnapshotInfo, String> accept, final SnapshotBodyReader<T> reader)
+    {
         final List<String> skipped = new ArrayList<>();
         for (final SnapshotInfo info : list())
         {
@@ -225,6 +266,10 @@ public final class SnapshotStore
             catch (final IOException ex)
             {
                 reason = "cannot read it: " + ex;
+            }
+            if (reason == null)
+            {
+                reason = accept.apply(info);
             }
             if (reason == null)
             {
@@ -248,8 +293,9 @@ public final class SnapshotStore
     {
         try (FileChannel channel = FileChannel.open(info.file(), StandardOpenOption.READ))
         {
-            final long length = channel.size() - HEADER_LENGTH - TRAILER_LENGTH;
-            channel.position(HEADER_LENGTH);
+            final int headerLength = headerLength(info.formatVersion());
+            final long length = channel.size() - headerLength - TRAILER_LENGTH;
+            channel.position(headerLength);
             final InputStream body = new LimitedInputStream(Channels.newInputStream(channel), length);
             final DataInputStream in = new DataInputStream(new BufferedInputStream(body, IO_BUFFER));
             return reader.read(info.position(), in);
@@ -270,26 +316,32 @@ public final class SnapshotStore
             {
                 return headerProblem;
             }
+            final int version = header.getInt(8);
+            final int headerLength = headerLength(version);
             final long length = header.getLong(28);
-            if (length < 0 || size != HEADER_LENGTH + length + TRAILER_LENGTH)
+            if (length < 0 || size != headerLength + length + TRAILER_LENGTH)
             {
                 return "truncated or wrong length: header says body of " + length + " bytes, so " +
-                    (HEADER_LENGTH + length + TRAILER_LENGTH) + " bytes in all, file has " + size;
+                    (headerLength + length + TRAILER_LENGTH) + " bytes in all, file has " + size;
             }
-            if (header.getInt(36) != BEGIN_MARKER)
+            if (header.getInt(headerLength - 4) != BEGIN_MARKER)
             {
                 return "BEGIN marker missing";
             }
             final ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH);
-            readFully(channel, trailer, HEADER_LENGTH + length);
+            readFully(channel, trailer, headerLength + length);
             if (trailer.getInt(0) != END_MARKER)
             {
                 return "END marker missing";
             }
             final CRC32C crc = new CRC32C();
+            if (version != FORMAT_VERSION_1)
+            {
+                headerCrc(crc, header.array());
+            }
             final ByteBuffer chunk = ByteBuffer.allocate(IO_BUFFER);
-            long at = HEADER_LENGTH;
-            final long end = HEADER_LENGTH + length;
+            long at = headerLength;
+            final long end = headerLength + length;
             while (at < end)
             {
                 chunk.clear();
@@ -306,21 +358,35 @@ public final class SnapshotStore
             final int stored = trailer.getInt(4);
             if (stored != (int)crc.getValue())
             {
-                return "body CRC32C mismatch (stored " + Integer.toHexString(stored) + ", computed " +
-                    Integer.toHexString((int)crc.getValue()) + ')';
+                return (version == FORMAT_VERSION_1 ? "body" : "header or body") + " CRC32C mismatch (stored " +
+                    Integer.toHexString(stored) + ", computed " + Integer.toHexString((int)crc.getValue()) + ')';
             }
             return null;
         }
     }
 
+    /** Container format 2's checksum covers the version, position, creation time and chain hash before the body. */
+    private static void headerCrc(final CRC32C crc, final byte[] header)
+    {
+        crc.update(header, 8, 20);
+        crc.update(header, CHAIN_HASH_OFFSET, ChainHash.LENGTH);
+    }
+
+    private static int headerLength(final int version)
+    {
+        return version == FORMAT_VERSION_1 ? HEADER_LENGTH_V1 : HEADER_LENGTH;
+    }
+
     private static String readHeader(final FileChannel channel, final long size, final ByteBuffer header)
         throws IOException
     {
-        if (size < HEADER_LENGTH + TRAILER_LENGTH)
+        if (size < HEADER_LENGTH_V1 + TRAILER_LENGTH)
         {
-            return "truncated: " + size + " bytes, a snapshot has at least " + (HEADER_LENGTH + TRAILER_LENGTH);
+            return "truncated: " + size + " bytes, a snapshot has at least " + (HEADER_LENGTH_V1 + TRAILER_LENGTH);
         }
+        header.limit((int)Math.min(HEADER_LENGTH, size));
         readFully(channel, header, 0);
+        header.limit(HEADER_LENGTH);
         final byte[] magic = new byte[MAGIC.length];
         header.get(0, magic);
         if (!Arrays.equals(magic, MAGIC))
@@ -328,9 +394,15 @@ public final class SnapshotStore
             return "not a snapshot (bad magic)";
         }
         final int version = header.getInt(8);
-        if (version != FORMAT_VERSION)
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1)
         {
-            return "unknown container format version " + version + " (this build reads " + FORMAT_VERSION + ')';
+            return "unknown container format version " + version + " (this build reads " + FORMAT_VERSION_1 + " and " +
+                FORMAT_VERSION + ')';
+        }
+        if (version == FORMAT_VERSION && size < HEADER_LENGTH + TRAILER_LENGTH)
+        {
+            return "truncated: " + size + " bytes, a snapshot of format " + FORMAT_VERSION + " has at least " +
+                (HEADER_LENGTH + TRAILER_LENGTH);
         }
         return null;
     }
@@ -340,27 +412,36 @@ public final class SnapshotStore
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final long size = channel.size();
-            if (size >= HEADER_LENGTH)
+            if (size >= HEADER_LENGTH_V1)
             {
                 final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
+                header.limit((int)Math.min(HEADER_LENGTH, size));
                 readFully(channel, header, 0);
+                header.limit(HEADER_LENGTH);
                 final byte[] magic = new byte[MAGIC.length];
                 header.get(0, magic);
                 if (Arrays.equals(magic, MAGIC))
                 {
                     final int version = header.getInt(8);
-                    if (version == FORMAT_VERSION)
+                    if (version == FORMAT_VERSION_1)
                     {
-                        return new SnapshotInfo(file, header.getLong(12), size, header.getLong(20), version, -1);
+                        return new SnapshotInfo(file, header.getLong(12), size, header.getLong(20), version, -1, null);
                     }
-                    return new SnapshotInfo(file, namePosition, size, nameCreated, version, -1);
+                    if (version == FORMAT_VERSION && size >= HEADER_LENGTH)
+                    {
+                        final byte[] hash = new byte[ChainHash.LENGTH];
+                        header.get(CHAIN_HASH_OFFSET, hash);
+                        return new SnapshotInfo(file, header.getLong(12), size, header.getLong(20), version, -1,
+                            ChainHash.isGenesis(hash) ? null : ChainHash.hex(hash));
+                    }
+                    return new SnapshotInfo(file, namePosition, size, nameCreated, version, -1, null);
                 }
             }
-            return new SnapshotInfo(file, namePosition, size, nameCreated, -1, -1);
+            return new SnapshotInfo(file, namePosition, size, nameCreated, -1, -1, null);
         }
         catch (final IOException ex)
         {
-            return new SnapshotInfo(file, namePosition, -1, nameCreated, -1, -1);
+            return new SnapshotInfo(file, namePosition, -1, nameCreated, -1, -1, null);
         }
     }
 

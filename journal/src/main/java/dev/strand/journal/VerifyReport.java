@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  *                                 continuity), or null: mid-log corruption, open refuses to start.
  * @param lastValidIndex           Chronicle index of the last valid record (-1 if none).
  * @param durationNanos            how long the walk took.
+ * @param chainStart               first position of the first commit walked that carries a chain hash (0 if none).
+ * @param headHash                 chain hash of the last valid commit walked, 64 hex digits (null when no commit
+ *                                 walked carries one).
+ * @param lookup                   the chain hash found at the position asked for, or null when none was asked.
  */
 public record VerifyReport(
     Path directory,
@@ -38,8 +42,12 @@ public record VerifyReport(
     List<Path> unterminatedCycles,
     BadRecord corruption,
     long lastValidIndex,
-    long durationNanos)
+    long durationNanos,
+    long chainStart,
+    String headHash,
+    ChainLink lookup)
 {
+
     /**
      * A record that failed its checks.
      *
@@ -84,6 +92,16 @@ public record VerifyReport(
         sb.append("first position   ").append(firstPosition).append('\n');
         sb.append("last position    ").append(lastPosition).append('\n');
         sb.append("record bytes     ").append(recordBytes).append('\n');
+        if (chainStart > 0)
+        {
+            sb.append("hash chain       from position ").append(chainStart).append(", head ").append(lastPosition)
+                .append(':').append(headHash).append('\n');
+        }
+        else
+        {
+            sb.append("hash chain       none yet (no commit walked carries a chain hash; the first one appended " +
+                "starts it)\n");
+        }
         sb.append("cycle files      ").append(cycleFiles.size()).append('\n');
         for (final Path file : cycleFiles)
         {

@@ -186,6 +186,68 @@ class SnapshotStoreTest
         assertThat(loaded.skipped().get(0)).contains(reason);
     }
 
+    @Test
+    void shouldRecordTheJournalsChainHashAndCoverItWithTheChecksum() throws IOException
+    {
+        final String hash = "ab".repeat(32);
+        final SnapshotStore store = new SnapshotStore(dir, 3, CLOCK);
+        final SnapshotInfo older = store.write(10, out -> out.writeLong(10));
+        final SnapshotInfo written = store.write(20, hash, out -> out.writeLong(20));
+        assertThat(written.chainHash()).isEqualTo(hash);
+        assertThat(older.chainHash()).isNull();
+        assertThat(store.list()).extracting(SnapshotInfo::chainHash).containsExactly(hash, null);
+        final LoadedSnapshot<Long> loaded = store.loadNewest((position, in) -> in.readLong()).orElseThrow();
+        assertThat(loaded.info().chainHash()).isEqualTo(hash);
+        assertThat(loaded.value()).isEqualTo(20L);
+
+        flip(written.file(), SnapshotStore.CHAIN_HASH_OFFSET + 5);
+        final LoadedSnapshot<Long> fallback = store.loadNewest((position, in) -> in.readLong()).orElseThrow();
+        assertThat(fallback.value()).as("a damaged chain hash fails the CRC32C").isEqualTo(10L);
+        assertThat(fallback.skipped()).singleElement().asString().contains("header or body CRC32C mismatch");
+    }
+
+    @Test
+    void shouldSkipASnapshotTheCallerRefusesBeforeReadingItsBody() throws IOException
+    {
+        final SnapshotStore store = new SnapshotStore(dir, 3, CLOCK);
+        store.write(10, "01".repeat(32), out -> out.writeLong(10));
+        store.write(20, "02".repeat(32), out -> out.writeLong(20));
+        final List<Long> bodiesRead = new java.util.ArrayList<>();
+        final LoadedSnapshot<Long> loaded = store.loadNewest(
+            info -> info.chainHash().startsWith("02") ? "its chain hash is not the journal's" : null,
+            (position, in) ->
+            {
+                bodiesRead.add(position);
+                return in.readLong();
+            }).orElseThrow();
+        assertThat(loaded.value()).isEqualTo(10L);
+        assertThat(bodiesRead).containsExactly(10L);
+        assertThat(loaded.skipped()).singleElement().asString().endsWith(": its chain hash is not the journal's");
+    }
+
+    @Test
+    void shouldReadContainerFormat1() throws IOException
+    {
+        // as the build before the hash chain wrote it: 40-byte header, the CRC32C over the body alone
+        final byte[] body = {0, 0, 0, 0, 0, 0, 0, 42};
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body);
+        final ByteBuffer file = ByteBuffer.allocate(40 + body.length + 8);
+        file.put("STRNDSNP".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(1).putLong(77)
+            .putLong(CLOCK.millis()).putLong(body.length).putInt(0x424F4459).put(body).putInt(0x454E442E)
+            .putInt((int)crc.getValue());
+        Files.write(dir.resolve(SnapshotStore.fileName(77, CLOCK.millis())), file.array());
+
+        final SnapshotStore store = new SnapshotStore(dir, 3, CLOCK);
+        assertThat(store.list()).singleElement().satisfies(info ->
+        {
+            assertThat(info.formatVersion()).isEqualTo(1);
+            assertThat(info.position()).isEqualTo(77);
+            assertThat(info.chainHash()).isNull();
+        });
+        assertThat(store.loadNewest((position, in) -> position + in.readLong()).orElseThrow().value()).isEqualTo(119L);
+    }
+
     private static void flip(final Path file, final long offset) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
