@@ -380,6 +380,12 @@ public final class ClusteredEngine implements Engine
     }
 
     @Override
+    public dev.strand.journal.JournalHead journalHead()
+    {
+        return node.journal().head();
+    }
+
+    @Override
     public long journalPosition()
     {
         return node.journal().lastPosition();

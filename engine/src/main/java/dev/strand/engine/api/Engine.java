@@ -54,6 +54,12 @@ public interface Engine extends AutoCloseable
     /** Last journaled position. */
     long journalPosition();
 
+    /**
+     * The newest link of the journal's hash chain (last position and its chain hash) and the first position the
+     * journal still serves; any thread.
+     */
+    dev.strand.journal.JournalHead journalHead();
+
     /** Last position the read model has applied. */
     long readModelPosition();
 

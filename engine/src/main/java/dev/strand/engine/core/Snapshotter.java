@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * writer never pauses for a snapshot; the cost is a third copy of the state in memory. It follows lazily: it reads
  * the journal only when a snapshot is due or requested, then catches up (at several million events per second) and
  * writes; between snapshots it costs no CPU, which matters on 2 cores.
+ *
+ * <p>A snapshot is taken only at the end of a commit, and records the journal's chain hash there (the chain hash of
+ * that commit, as the replica read it), so recovery can refuse a snapshot that does not summarize the journal it is
+ * loaded with.
  */
 final class Snapshotter extends JournalFollower
 {
@@ -35,6 +39,11 @@ final class Snapshotter extends JournalFollower
     private final List<Request> waiting = new ArrayList<>();
     private long lastSnapshotPosition;
     private long lastSnapshotNanos = System.nanoTime();
+    /** Whether the replica's position is the last of a commit (snapshots are taken only there). */
+    private boolean atCommitEnd = true;
+    /** The chain hash at the replica's position, when that commit carries one. */
+    private final byte[] chainHash = new byte[32];
+    private boolean chained;
 
     Snapshotter(
         final Journal journal,
@@ -63,6 +72,16 @@ final class Snapshotter extends JournalFollower
         lastSnapshotPosition = position;
     }
 
+    /** Before start: the chain hash of the commit ending at the replica's starting position (64 hex digits), or null. */
+    void startsAtChainHash(final String hash)
+    {
+        chained = hash != null;
+        if (chained)
+        {
+            System.arraycopy(java.util.HexFormat.of().parseHex(hash), 0, chainHash, 0, chainHash.length);
+        }
+    }
+
     @Override
     protected boolean wantsRecords()
     {
@@ -77,6 +96,16 @@ final class Snapshotter extends JournalFollower
     protected void onRecord(final EventRecord record)
     {
         state.apply(record);
+        atCommitEnd = record.position() == record.commitLastPosition();
+        if (!atCommitEnd)
+        {
+            return;
+        }
+        chained = record.hasChainHash();
+        if (chained)
+        {
+            record.chainHash(chainHash);
+        }
         if (everyEvents > 0 && state.position() - lastSnapshotPosition >= everyEvents)
         {
             writeQuietly("every " + everyEvents + " events");
@@ -91,6 +120,10 @@ final class Snapshotter extends JournalFollower
         while ((r = requests.poll()) != null)
         {
             waiting.add(r);
+        }
+        if (!atCommitEnd)
+        {
+            return work;
         }
         final long applied = state.position();
         for (final Iterator<Request> it = waiting.iterator(); it.hasNext(); )
@@ -168,7 +201,8 @@ final class Snapshotter extends JournalFollower
         final long start = System.nanoTime();
         try
         {
-            final SnapshotInfo info = store.write(state.position(), state::writeSnapshot);
+            final SnapshotInfo info = store.write(state.position(),
+                chained ? java.util.HexFormat.of().formatHex(chainHash) : null, state::writeSnapshot);
             final long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
             lastSnapshotPosition = info.position();
             lastSnapshotNanos = System.nanoTime();

@@ -103,6 +103,7 @@ public final class StrandEngine implements Engine
             config.snapshotEveryEvents(), config.snapshotEverySeconds());
         writerState.copyTo(snapshotter.state());
         snapshotter.loadedFrom(recovered.snapshotPosition());
+        snapshotter.startsAtChainHash(journal.chainLinkAt(writerState.position()).hash());
         reads.onStopped(t -> replicaFailed("read-model", t));
         snapshotter.onStopped(t -> replicaFailed("snapshotter", t));
         capacity = new CapacityGuard(config.heapFloorBytes(), reads::contains);
@@ -222,6 +223,12 @@ public final class StrandEngine implements Engine
     public long journalPosition()
     {
         return journal.lastPosition();
+    }
+
+    @Override
+    public dev.strand.journal.JournalHead journalHead()
+    {
+        return journal.head();
     }
 
     @Override

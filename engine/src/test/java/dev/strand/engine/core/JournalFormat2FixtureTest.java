@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Journals of format 2 stay readable: a data directory written by the last build before the hash chain (journal
  * format 2 with command fingerprints, snapshot container 1, body version 3) opens with this build, reaches the same
- * state hash and balances, and takes new commands.
+ * state hash and balances, and takes new commands; the hash chain starts at the first of them.
  */
 class JournalFormat2FixtureTest
 {
@@ -68,6 +68,13 @@ class JournalFormat2FixtureTest
                 command(engine, "new-1", "Deposit", "acc-3", Command.ANY_VERSION, data("amount", 1L)));
             assertThat(fresh.position()).isEqualTo(102);
         }
+        final dev.strand.journal.VerifyReport report = dev.strand.journal.JournalVerifier.verify(dir.resolve("journal"));
+        assertThat(report.isCorrupt()).isFalse();
+        assertThat(report.chainStart()).as("the chain starts at the first commit this build wrote").isEqualTo(102);
+        assertThat(new dev.strand.journal.SnapshotStore(dir.resolve("snapshots"), 3).list().get(0))
+            .as("the shutdown snapshot records the chain hash")
+            .satisfies(info -> assertThat(info.position()).isEqualTo(102))
+            .satisfies(info -> assertThat(info.chainHash()).isEqualTo(report.headHash()));
         try (Engine engine = EngineFixture.start(dir))
         {
             assertThat(engine.journalPosition()).isEqualTo(102);

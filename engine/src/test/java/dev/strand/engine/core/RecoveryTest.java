@@ -208,13 +208,13 @@ class RecoveryTest
         }
     }
 
-    /** Renames the last "account" type string in a snapshot body and re-seals the body's CRC32C. */
+    /** Renames the last "account" type string in a snapshot body and re-seals the container's CRC32C. */
     private static void breakLastAggregateType(final Path file) throws IOException
     {
         final byte[] bytes = Files.readAllBytes(file);
         final byte[] needle = {0, 7, 'a', 'c', 'c', 'o', 'u', 'n', 't'};
         int last = -1;
-        for (int i = 40; i + needle.length <= bytes.length; i++)
+        for (int i = 72; i + needle.length <= bytes.length; i++)
         {
             if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length))
             {
@@ -225,9 +225,12 @@ class RecoveryTest
         bytes[last + needle.length - 1] = 'X';
         final java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
         final int length = (int)b.getLong(28);
+        // container format 2: the CRC32C covers the version, position, time, chain hash and the body (journal/README.md)
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(bytes, 40, length);
-        b.putInt(40 + length + 4, (int)crc.getValue());
+        crc.update(bytes, 8, 20);
+        crc.update(bytes, 36, 32);
+        crc.update(bytes, 72, length);
+        b.putInt(72 + length + 4, (int)crc.getValue());
         Files.write(file, bytes);
     }
 
@@ -246,6 +249,100 @@ class RecoveryTest
             final int b = raf.read();
             raf.seek(at);
             raf.write(b ^ 0x40);
+        }
+    }
+
+    @Test
+    void shouldRefuseASnapshotWhoseChainHashIsNotTheJournalsAndFallBack() throws Exception
+    {
+        final Path other = dir.resolve("other");
+        final Path mine = dir.resolve("mine");
+        final long hash;
+        try (Engine engine = EngineFixture.start(mine, b -> b.snapshotOnShutdown(false)))
+        {
+            writeSomeHistory(engine, 3, 4);
+            assertThat(engine.takeSnapshot().get(30, TimeUnit.SECONDS).position()).isEqualTo(7);
+            run(engine, "Deposit", "acc-0", "amount", 10L);
+            run(engine, "Deposit", "acc-0", "amount", 20L);
+            hash = hash(engine);
+        }
+        // another history of the same length: its snapshot at position 9 has the right position, not the right past
+        try (Engine engine = EngineFixture.start(other, b -> b.snapshotOnShutdown(false)))
+        {
+            writeSomeHistory(engine, 3, 4);
+            run(engine, "Deposit", "acc-0", "amount", 999L);
+            run(engine, "Deposit", "acc-1", "amount", 1L);
+            assertThat(engine.takeSnapshot().get(30, TimeUnit.SECONDS).position()).isEqualTo(9);
+        }
+        final Path foreign = onlySnapshot(other);
+        Files.copy(foreign, mine.resolve("snapshots").resolve(foreign.getFileName()));
+
+        try (Engine engine = EngineFixture.start(mine, b -> b.snapshotOnShutdown(false)))
+        {
+            assertThat(engine.metrics().lastSnapshotPosition()).as("the older snapshot of its own journal").isEqualTo(7);
+            assertThat(hash(engine)).isEqualTo(hash);
+            assertThat(((Account)awaitView(engine, "acc-0")).balance()).isEqualTo(1 + 4 + 10 + 20);
+        }
+        for (final Path own : snapshotFiles(mine))
+        {
+            if (!own.getFileName().equals(foreign.getFileName()))
+            {
+                Files.delete(own);
+            }
+        }
+        try (Engine engine = EngineFixture.start(mine))
+        {
+            assertThat(engine.metrics().lastSnapshotPosition()).as("a full replay").isZero();
+            assertThat(hash(engine)).isEqualTo(hash);
+        }
+    }
+
+    @Test
+    void shouldSnapshotOnlyAtTheEndOfACommitWithItsChainHash() throws Exception
+    {
+        try (Engine engine = EngineFixture.start(dir, b -> b.snapshotEveryEvents(2).snapshotsKept(100)
+            .snapshotOnShutdown(false)))
+        {
+            run(engine, "OpenAccount", "acc-0");
+            for (int i = 0; i < 6; i++)
+            {
+                final java.util.concurrent.CompletableFuture<dev.strand.engine.api.BatchResult> batch =
+                    new java.util.concurrent.CompletableFuture<>();
+                engine.submitBatch(List.of(
+                    command(engine, "Deposit", "acc-0", data("amount", 1L)),
+                    command(engine, "Deposit", "acc-0", data("amount", 2L)),
+                    command(engine, "Deposit", "acc-0", data("amount", 3L))), true, batch::complete);
+                batch.get(10, TimeUnit.SECONDS);
+            }
+            run(engine, "Deposit", "acc-0", "amount", 4L);
+            assertThat(engine.takeSnapshot().get(30, TimeUnit.SECONDS).position()).isEqualTo(20);
+        }
+        final List<dev.strand.journal.SnapshotInfo> infos =
+            new dev.strand.journal.SnapshotStore(dir.resolve("snapshots"), 100).list();
+        assertThat(infos).isNotEmpty();
+        try (dev.strand.journal.Journal journal = dev.strand.journal.Journal.openReadOnly(dir.resolve("journal")))
+        {
+            for (final dev.strand.journal.SnapshotInfo info : infos)
+            {
+                assertThat((info.position() - 1) % 3).as("position %d ends a commit of three events (or the first)",
+                    info.position()).isEqualTo(info.position() == 20 ? 1 : 0);
+                assertThat(info.chainHash()).isEqualTo(journal.chainLinkAt(info.position()).hash()).isNotNull();
+            }
+        }
+    }
+
+    private static Path onlySnapshot(final Path dataDir) throws IOException
+    {
+        final List<Path> files = snapshotFiles(dataDir);
+        assertThat(files).hasSize(1);
+        return files.get(0);
+    }
+
+    private static List<Path> snapshotFiles(final Path dataDir) throws IOException
+    {
+        try (Stream<Path> files = Files.list(dataDir.resolve("snapshots")))
+        {
+            return files.filter(Files::isRegularFile).sorted().toList();
         }
     }
 
