@@ -121,8 +121,8 @@ final class CycleFiles
 
     /**
      * The start of the Chronicle excerpt (its 4-byte header) holding a single-event ledger commit whose commandId
-     * starts at {@code commandIdAt}: commit header 16, event header 36, the command fingerprint 8 (format 2: on the
-     * first event of every command the server builds), then u16-length strings aggregate type, aggregate id, event
+     * starts at {@code commandIdAt}: commit header 16, event header 36, the command fingerprint 8 (formats 2 and 3: on
+     * the first event of every command the server builds), then u16-length strings aggregate type, aggregate id, event
      * type, and the commandId's own length (journal/README.md).
      */
     static long excerptStart(final Hit commandIdHit, final String aggregateType, final String aggregateId, final String eventType)
@@ -212,6 +212,44 @@ final class CycleFiles
             final ByteBuffer one = ByteBuffer.allocate(1);
             channel.read(one, offset);
             channel.write(ByteBuffer.wrap(new byte[] {(byte)(one.get(0) ^ (1 << bit))}), offset);
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Changes the last payload byte of the commit in the excerpt at {@code excerptStart} (format 3: the payload ends
+     * 36 bytes before the record's end, before the chain hash and the CRC32C) and writes a CRC32C that matches the
+     * edit: what someone altering history with care would do. Only the hash chain can tell.
+     */
+    static void editPayloadKeepingCrc(final Path file, final long excerptStart)
+    {
+        final int length = excerptLength(file, excerptStart);
+        final long record = excerptStart + 4;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer bytes = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+            while (bytes.hasRemaining() && channel.read(bytes, record + bytes.position()) > 0)
+            {
+                // read the whole record
+            }
+            if (bytes.get(0) != 3)
+            {
+                throw new AssertionError("the record at " + record + " is not in format 3");
+            }
+            final int lastPayloadByte = length - 4 - 32 - 1;
+            bytes.put(lastPayloadByte, (byte)(bytes.get(lastPayloadByte) ^ 0x01));
+            final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(bytes.array(), 0, length - 4);
+            bytes.putInt(length - 4, (int)crc.getValue());
+            bytes.clear();
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes, record + bytes.position());
+            }
             channel.force(true);
         }
         catch (final IOException ex)

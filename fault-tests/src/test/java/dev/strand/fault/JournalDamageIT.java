@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * left (its shutdown snapshot, which saw the dropped record, is refused as ahead of the journal), and keeps going:
  * new commands after the drop, another restart, and {@code JournalVerify} calls the journal sound.
  *
- * <p>Middle damage (a flipped bit in a record with valid records after it): the server refuses to start with a
- * non-zero exit and a log line naming the cycle file and the position; {@code JournalVerify} reports the same and
- * exits 1.
+ * <p>Middle damage (a flipped bit in a record with valid records after it, a lost write, or a payload byte edited
+ * with its CRC32C fixed so that only the hash chain tells): the server refuses to start with a non-zero exit and one
+ * line naming the cycle file and the position; {@code JournalVerify} reports the same and exits 1.
  */
 class JournalDamageIT
 {
@@ -43,7 +43,9 @@ class JournalDamageIT
         /** The 4-byte Chronicle header of a middle record zeroed (a lost write): reading would stop there. */
         ZEROED_HEADER_IN_MIDDLE,
         /** The whole last record zeroed, header included (a lost write Chronicle had already recorded). */
-        ZEROED_WHOLE_LAST_RECORD
+        ZEROED_WHOLE_LAST_RECORD,
+        /** One payload byte of a middle commit changed and its CRC32C recomputed: an edit, found by the hash chain. */
+        PAYLOAD_EDITED_CRC_FIXED
     }
 
     private static final String MIDDLE_ID = "MID-" + UUID.randomUUID();
@@ -176,6 +178,7 @@ class JournalDamageIT
             case FLIPPED_BIT_IN_MIDDLE -> CycleFiles.flipBit(hit.file(), hit.offset() + 7, 2);
             case ZEROED_HEADER_IN_MIDDLE -> CycleFiles.zero(hit.file(), excerpt, 4);
             case ZEROED_WHOLE_LAST_RECORD -> CycleFiles.zero(hit.file(), excerpt, 4 + CycleFiles.excerptLength(hit.file(), excerpt));
+            case PAYLOAD_EDITED_CRC_FIXED -> CycleFiles.editPayloadKeepingCrc(hit.file(), excerpt);
             default -> throw new IllegalStateException();
         }
 
@@ -186,11 +189,21 @@ class JournalDamageIT
         assertThat(log).contains("journal corrupted at position " + markerPosition + " in file " +
             hit.file().toAbsolutePath());
         assertThat(log).doesNotContain("listening on");
+        assertThat(log.lines().filter(l -> l.startsWith("strand: "))).as("the one line saying why:\n%s", log)
+            .singleElement().asString().startsWith("strand: journal corrupted at position " + markerPosition);
+        assertThat(log).as("no stack trace").doesNotContain("\tat ");
 
         final CycleFiles.Verify verify = CycleFiles.verify(journal);
         assertThat(verify.exitCode()).as("JournalVerify on corruption:\n%s", verify.output()).isEqualTo(1);
         assertThat(verify.output()).contains(hit.file().getFileName().toString())
             .contains("position " + markerPosition);
+        if (damage == MiddleDamage.PAYLOAD_EDITED_CRC_FIXED)
+        {
+            assertThat(log).contains("hash chain broken at commit " + markerPosition + ".." + markerPosition);
+            assertThat(verify.output()).contains("status           CORRUPT")
+                .contains("hash chain broken at commit " + markerPosition + ".." + markerPosition)
+                .contains("though its CRC32C is valid");
+        }
         Work.figures("damage " + damage, "server refused to start (exit " + exit + ") naming " +
             hit.file().getFileName() + " position " + markerPosition + "; JournalVerify exit 1 with the same");
         Work.delete(work);

@@ -139,6 +139,34 @@ class OpsIT
     }
 
     @Test
+    void shouldServeTheJournalHeadThatVerifyChecksBesideTheRunningServer()
+    {
+        server.open("acc-head");
+        final long position = server.deposit("acc-head", 3);
+        final JsonObject head = TestServer.expectOk(server.get("/admin/journal/head"));
+        assertThat(head.getMap()).containsOnlyKeys("position", "hash", "firstPosition");
+        assertThat(head.getLong("position")).isGreaterThanOrEqualTo(position);
+        assertThat(head.getString("hash")).matches("[0-9a-f]{64}").isNotEqualTo("0".repeat(64));
+        assertThat(head.getLong("firstPosition")).isEqualTo(1);
+
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream print = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        final String expected = head.getLong("position") + ":" + head.getString("hash");
+        assertThat(dev.strand.gateway.cli.StrandCommand.execute(new String[] {"verify", dataDir.toString(), "--expect-head",
+            expected}, Map.of(), print, print)).as("%s", out).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("expected head    " + expected + " MATCHES");
+
+        server.deposit("acc-head", 4);
+        final JsonObject next = TestServer.expectOk(server.get("/admin/journal/head"));
+        assertThat(next.getLong("position")).isGreaterThan(head.getLong("position"));
+        assertThat(next.getString("hash")).isNotEqualTo(head.getString("hash"));
+        out.reset();
+        assertThat(dev.strand.gateway.cli.StrandCommand.execute(new String[] {"verify", dataDir.toString(), "--expect-head",
+            head.getLong("position") + ":" + next.getString("hash")}, Map.of(), print, print)).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("DOES NOT MATCH");
+    }
+
+    @Test
     void shouldServeAnOpenApiDocumentWhoseRoutesExistAndWhoseExamplesAreAccepted() throws IOException
     {
         final HttpResponse<Buffer> doc = server.get("/openapi.yaml");
@@ -149,7 +177,7 @@ class OpsIT
         final Map<String, List<String>> operations = operations(yaml);
         assertThat(operations.keySet()).contains("/commands", "/commands/batch", "/aggregates/{aggregateId}",
             "/aggregates/{aggregateId}/events", "/events", "/subscribe", "/health/live", "/health/ready", "/metrics",
-            "/openapi.yaml", "/admin/snapshots", "/admin/cluster", "/admin/state-hash");
+            "/openapi.yaml", "/admin/snapshots", "/admin/cluster", "/admin/state-hash", "/admin/journal/head");
         final Map<String, List<JsonObject>> examples = requestExamples(yaml);
         assertThat(examples.get("/commands")).hasSizeGreaterThanOrEqualTo(5);
         for (final Map.Entry<String, List<JsonObject>> entry : examples.entrySet())

@@ -2,23 +2,26 @@ package dev.strand.gateway.cli;
 
 import dev.strand.journal.tools.JournalVerify;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code strand verify [dir]}: checks every record of a journal. */
+/** {@code strand verify [dir] [--expect-head POSITION:HASH]}: checks every record and the hash chain of a journal. */
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
     versionProvider = StrandVersion.class,
     description = {
-        "Walks a journal and checks every record (CRC32C, format, gapless positions); prints commits, events, " +
-            "positions, cycle files, dropped indexes, a torn tail (which the next start drops) or the corruption's " +
-            "file and position. Writes nothing; safe beside a running server."},
+        "Walks a journal and checks every record (CRC32C, format, gapless positions) and the hash chain (each " +
+            "commit's SHA-256 over the previous one and its bytes); prints commits, events, positions, the chain's " +
+            "start and head, cycle files, dropped indexes, a torn tail (which the next start drops) or the " +
+            "corruption's file, position and commit. Writes nothing; safe beside a running server."},
     footerHeading = "%nExit status:%n",
-    footer = {"  0  sound (a torn tail is sound)", "  1  corrupt", "  2  usage error"})
+    footer = {"  0  sound (a torn tail is sound)", "  1  corrupt, or the expected head does not match",
+        "  2  usage error"})
 final class VerifyCommand implements Callable<Integer>
 {
     private final PrintStream out;
@@ -27,6 +30,11 @@ final class VerifyCommand implements Callable<Integer>
     @Parameters(index = "0", arity = "0..1", defaultValue = "./data", paramLabel = "<dir>",
         description = "a data directory (its journal/ is read) or a journal directory; default ${DEFAULT-VALUE}")
     Path dir;
+
+    @Option(names = "--expect-head", paramLabel = "<position:hash>",
+        description = "also check that the commit ending at this position has this chain hash (64 hex digits): a " +
+            "head stored elsewhere, from GET /admin/journal/head or a backup's manifest")
+    String expectHead;
 
     VerifyCommand(final PrintStream out, final PrintStream err)
     {
@@ -37,6 +45,6 @@ final class VerifyCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return JournalVerify.verify(JournalDirectory.of(dir), out, err);
+        return JournalVerify.verify(JournalDirectory.of(dir), expectHead, out, err);
     }
 }

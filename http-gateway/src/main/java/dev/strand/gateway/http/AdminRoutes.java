@@ -11,7 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code POST /admin/snapshots} (take one now) and {@code GET /admin/snapshots} (list, newest first). */
+/**
+ * {@code POST /admin/snapshots} (take one now), {@code GET /admin/snapshots} (list, newest first), the cluster view,
+ * the state hash and the journal's head.
+ */
 final class AdminRoutes
 {
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
@@ -90,6 +93,16 @@ final class AdminRoutes
                 }
                 Responses.json(ctx, 200, new JsonObject().put("position", hash.position()).put("stateHash", hash.hex()));
             }));
+    }
+
+    /** {@code GET /admin/journal/head}: the newest link of the hash chain and the first position served. */
+    void journalHead(final RoutingContext ctx)
+    {
+        final dev.strand.journal.JournalHead head = engine.journalHead();
+        Responses.json(ctx, 200, new JsonObject()
+            .put("position", head.position())
+            .put("hash", head.hash())
+            .put("firstPosition", head.firstPosition()));
     }
 
     void listSnapshots(final RoutingContext ctx)

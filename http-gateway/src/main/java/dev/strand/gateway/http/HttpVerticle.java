@@ -143,6 +143,7 @@ public final class HttpVerticle extends VerticleBase
         router.get("/admin/snapshots").handler(adminRole).handler(admin::listSnapshots);
         router.get("/admin/cluster").handler(adminRole).handler(admin::cluster);
         router.get("/admin/state-hash").handler(adminRole).handler(admin::stateHash);
+        router.get("/admin/journal/head").handler(adminRole).handler(admin::journalHead);
 
         allowed = AllowedMethods.of(router.getRoutes());
         router.route().failureHandler(this::failure);
