@@ -440,6 +440,16 @@ public final class Journal implements AutoCloseable
         return preallocator;
     }
 
+    SingleChronicleQueue queue()
+    {
+        return queue;
+    }
+
+    DroppedIndexes dropped()
+    {
+        return dropped;
+    }
+
     void checkOpen()
     {
         if (closed.get())

@@ -332,7 +332,7 @@ public final class JournalVerifier
             }
             if (corruption == null)
             {
-                checkEnd();
+                checkEnd(tailer);
             }
         }
 
@@ -343,11 +343,15 @@ public final class JournalVerifier
          * not reach, was lost from under Chronicle (a lost write or media damage). Without this check the journal
          * silently ends before it, acknowledged records after it vanish, and new appends land where no reader
          * looks (the appender skips the zero header as an empty excerpt).
+         *
+         * <p>A live journal (the tools and the offline backup run beside a server) is told apart: its appender may
+         * have written, indexed and moved the write position after the walk's last read, and then the record after
+         * the last one walked reads now. A lost write never does.
          */
-        private void checkEnd()
+        private void checkEnd(final ExcerptTailer tailer)
         {
             final long indexed = queue.lastIndex();
-            if (indexed > lastSeenIndex)
+            if (indexed > lastSeenIndex && !grewMeanwhile(tailer))
             {
                 corruption = new VerifyReport.BadRecord(lastSeenIndex + 1, lastHeaderFile, lastPosition + 1, -1,
                     "Chronicle's index lists records up to index 0x" + Long.toHexString(indexed) +
@@ -369,7 +373,7 @@ public final class JournalVerifier
             try
             {
                 final long written = store.writePosition();
-                if (written > lastHeaderPosition)
+                if (written > lastHeaderPosition && !grewMeanwhile(tailer))
                 {
                     corruption = new VerifyReport.BadRecord(lastSeenIndex + 1, lastHeaderFile, lastPosition + 1, -1,
                         "Chronicle's write position says a record was written at offset " + written + " but the header " +
@@ -380,6 +384,24 @@ public final class JournalVerifier
             finally
             {
                 queue.closeStore(store);
+            }
+        }
+
+        /** Whether a record after the last one walked can be read now (a live appender wrote it since). */
+        private boolean grewMeanwhile(final ExcerptTailer tailer)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (dc.isPresent())
+                {
+                    dc.rollbackOnClose();
+                    return true;
+                }
+                return false;
+            }
+            catch (final RuntimeException ex)
+            {
+                return false;
             }
         }
 

@@ -206,7 +206,20 @@ public final class SnapshotStore
      */
     public List<SnapshotInfo> list()
     {
+        return listIn(directory);
+    }
+
+    /**
+     * As {@link #list()} for any directory, without a store (which would create the directory and delete temp files
+     * in it): reading a backup writes nothing. A missing directory has none.
+     */
+    static List<SnapshotInfo> listIn(final Path directory)
+    {
         final List<SnapshotInfo> infos = new ArrayList<>();
+        if (!Files.isDirectory(directory))
+        {
+            return infos;
+        }
         try (Stream<Path> files = Files.list(directory))
         {
             files.forEach(file ->
