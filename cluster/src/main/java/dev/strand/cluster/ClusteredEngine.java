@@ -380,6 +380,13 @@ public final class ClusteredEngine implements Engine
     }
 
     @Override
+    public dev.strand.journal.BackupManifest backup(final java.nio.file.Path root)
+    {
+        throw new UnsupportedOperationException("online backup is not supported on a cluster member: a member's " +
+            "state is in its cluster snapshots and log, which a Strand backup does not hold");
+    }
+
+    @Override
     public dev.strand.journal.JournalHead journalHead()
     {
         return node.journal().head();

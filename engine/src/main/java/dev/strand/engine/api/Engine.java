@@ -102,6 +102,19 @@ public interface Engine extends AutoCloseable
     /** Snapshots on disk, newest first. */
     List<SnapshotSummary> snapshots();
 
+    /**
+     * Takes an online backup into {@code root} while commands go on: a snapshot at a commit's end written straight into
+     * the backup (with the state hash there), then the journal up to that position, then the manifest. Blocking (the
+     * journal copy runs on the caller's thread): call off event loops.
+     *
+     * @param root the backup root; the backup is a new {@code backup-<position>-<millis>} directory in it.
+     * @return the backup's manifest.
+     * @throws BackupInProgressException           if another backup of this engine is being taken.
+     * @throws dev.strand.journal.BackupException  if it cannot be written (nothing partial is left under its name).
+     * @throws UnsupportedOperationException        where the driver cannot take one (a cluster member).
+     */
+    dev.strand.journal.BackupManifest backup(java.nio.file.Path root);
+
     /** A hash of the writer's whole state (aggregates and idempotency window), computed on the writer thread. */
     CompletableFuture<Long> stateHash();
 

@@ -395,6 +395,16 @@ public final class EngineConfig
             return this;
         }
 
+        /**
+         * Journals without the hash chain (format 2), only to measure what the chain costs beside the same run with it
+         * ({@link JournalConfig.Builder#unchainedForMeasurement}); no setting reaches it.
+         */
+        public Builder unchainedJournalForMeasurement(final boolean value)
+        {
+            journal.unchainedForMeasurement(value);
+            return this;
+        }
+
         public Builder liveBufferEvents(final int value)
         {
             liveBufferEvents = value;

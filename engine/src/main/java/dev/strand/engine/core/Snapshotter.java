@@ -134,11 +134,18 @@ final class Snapshotter extends JournalFollower
                 it.remove();
                 try
                 {
-                    request.future.complete(write(request.reason));
+                    if (request.into == null)
+                    {
+                        request.future.complete(write(request.reason));
+                    }
+                    else
+                    {
+                        request.backup.complete(writeInto(request.into));
+                    }
                 }
                 catch (final RuntimeException ex)
                 {
-                    request.future.completeExceptionally(ex);
+                    request.fail(ex);
                 }
                 work++;
             }
@@ -147,7 +154,7 @@ final class Snapshotter extends JournalFollower
             System.nanoTime() - lastSnapshotNanos >= everyNanos)
         {
             final Request timed = new Request(journal.lastPosition(), "every " + TimeUnit.NANOSECONDS.toSeconds(everyNanos) + " s",
-                new CompletableFuture<>());
+                null, new CompletableFuture<>(), null);
             timed.future.whenComplete((summary, failure) -> lastSnapshotNanos = System.nanoTime());
             waiting.add(timed);
             work++;
@@ -161,11 +168,11 @@ final class Snapshotter extends JournalFollower
         Request r;
         while ((r = requests.poll()) != null)
         {
-            r.future.completeExceptionally(t);
+            r.fail(t);
         }
         for (final Request request : waiting)
         {
-            request.future.completeExceptionally(t);
+            request.fail(t);
         }
         waiting.clear();
     }
@@ -178,9 +185,49 @@ final class Snapshotter extends JournalFollower
         {
             return CompletableFuture.failedFuture(failed);
         }
-        final Request request = new Request(minPosition, reason, new CompletableFuture<>());
+        final Request request = new Request(minPosition, reason, null, new CompletableFuture<>(), null);
         requests.add(request);
         return request.future;
+    }
+
+    /**
+     * A snapshot written into another store (a backup's) once the replica has applied at least {@code minPosition}, at
+     * a commit's end, with the state hash there. The live store, the snapshot counters and the schedule are untouched.
+     */
+    CompletableFuture<Taken> snapshotInto(final long minPosition, final SnapshotStore into)
+    {
+        final Throwable failed = failure();
+        if (failed != null)
+        {
+            return CompletableFuture.failedFuture(failed);
+        }
+        final Request request = new Request(minPosition, "backup", into, null, new CompletableFuture<>());
+        requests.add(request);
+        return request.backup;
+    }
+
+    /**
+     * A snapshot written into another store.
+     *
+     * @param info      the snapshot file.
+     * @param stateHash the replica's state hash at its position.
+     */
+    record Taken(SnapshotInfo info, long stateHash)
+    {
+    }
+
+    private Taken writeInto(final SnapshotStore into)
+    {
+        try
+        {
+            final SnapshotInfo info = into.write(state.position(),
+                chained ? java.util.HexFormat.of().formatHex(chainHash) : null, state::writeSnapshot);
+            return new Taken(info, state.hash());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /** A scheduled snapshot: a failure is logged (by write) and retried at the next trigger. */
@@ -223,7 +270,20 @@ final class Snapshotter extends JournalFollower
         }
     }
 
-    private record Request(long minPosition, String reason, CompletableFuture<SnapshotSummary> future)
+    /** A snapshot asked for: into the live store ({@code future}) or into another one ({@code into}, {@code backup}). */
+    private record Request(long minPosition, String reason, SnapshotStore into, CompletableFuture<SnapshotSummary> future,
+        CompletableFuture<Taken> backup)
     {
+        void fail(final Throwable t)
+        {
+            if (future != null)
+            {
+                future.completeExceptionally(t);
+            }
+            if (backup != null)
+            {
+                backup.completeExceptionally(t);
+            }
+        }
     }
 }

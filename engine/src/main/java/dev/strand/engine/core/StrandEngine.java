@@ -48,6 +48,8 @@ import java.util.function.Consumer;
 public final class StrandEngine implements Engine
 {
     private static final Logger LOG = LoggerFactory.getLogger(StrandEngine.class);
+    /** Longest wait for the snapshotter to catch up and write a backup's snapshot. */
+    private static final long BACKUP_SNAPSHOT_TIMEOUT_MINUTES = 10;
 
     private static final EventTranslatorTwoArg<CommandSlot, Consumer<EngineState>, Long> CONTROL =
         (slot, seq, task, nanos) ->
@@ -71,6 +73,7 @@ public final class StrandEngine implements Engine
     private final Completer completer;
     private final CommandIngress ingress;
     private final Consumer<EngineState> recheckSpace;
+    private final java.util.concurrent.atomic.AtomicBoolean backingUp = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     private StrandEngine(final EngineConfig config)
@@ -293,6 +296,57 @@ public final class StrandEngine implements Engine
                 info.createdAtEpochMillis(), TimeUnit.NANOSECONDS.toMicros(info.durationNanos())));
         }
         return list;
+    }
+
+    @Override
+    public dev.strand.journal.BackupManifest backup(final java.nio.file.Path root)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the engine is stopping");
+        }
+        if (!backingUp.compareAndSet(false, true))
+        {
+            throw new dev.strand.engine.api.BackupInProgressException();
+        }
+        try
+        {
+            final dev.strand.journal.JournalBackup backup = dev.strand.journal.JournalBackup.begin(root);
+            try
+            {
+                final Snapshotter.Taken snapshot = snapshotter.snapshotInto(journal.lastPosition(), backup.snapshotStore())
+                    .get(BACKUP_SNAPSHOT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+                return backup.finish(journal, snapshot.info().position(),
+                    new dev.strand.engine.api.StateHash(snapshot.info().position(), snapshot.stateHash()).hex());
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                backup.abandon();
+                throw new dev.strand.journal.BackupException(root, "the backup's snapshot failed: " +
+                    (ex.getCause() == null ? ex : ex.getCause()), ex.getCause());
+            }
+            catch (final java.util.concurrent.TimeoutException ex)
+            {
+                backup.abandon();
+                throw new dev.strand.journal.BackupException(root, "the backup's snapshot was not written within " +
+                    BACKUP_SNAPSHOT_TIMEOUT_MINUTES + " minutes", ex);
+            }
+            catch (final InterruptedException ex)
+            {
+                backup.abandon();
+                Thread.currentThread().interrupt();
+                throw new dev.strand.journal.BackupException(root, "interrupted", ex);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                backup.abandon();
+                throw ex;
+            }
+        }
+        finally
+        {
+            backingUp.set(false);
+        }
     }
 
     @Override
