@@ -81,6 +81,8 @@ public final class GatewayConfig
         "PEM private key of --tls-cert (PKCS#8 'BEGIN PRIVATE KEY', or PKCS#1 'BEGIN RSA PRIVATE KEY')");
     public static final Setting<Boolean> INSECURE = Setting.of("insecure", SettingType.bool(), false,
         "allow a non-loopback bind address without API keys");
+    public static final Setting<Path> BACKUP_DIR = Setting.of("backup-dir", SettingType.path(), Path.of("./backups"),
+        "where POST /admin/backups writes backups (one backup-<position>-<millis> directory each)");
 
     /** Every setting of the server, in the order help and the README table show them. */
     public static final List<Setting<?>> SETTINGS = Stream.of(
@@ -90,7 +92,7 @@ public final class GatewayConfig
         Stream.<Setting<?>>of(BODY_LIMIT, MAX_HEADER_SIZE, MAX_BATCH_COMMANDS, API_KEYS, WS_ALLOWED_ORIGINS, WS_MAX_FRAME_SIZE,
             WS_MAX_MESSAGE_SIZE, WS_MAX_IN_FLIGHT, MAX_CONNECTIONS, IDLE_TIMEOUT, REQUEST_TIMEOUT, READ_WAIT_TIMEOUT,
             EVENTS_MAX_LIMIT, EVENTS_MAX_SCAN, QUERY_THREADS, EVENT_LOOPS, SHUTDOWN_TIMEOUT, LOG_FORMAT, TLS_CERT, TLS_KEY,
-            INSECURE))
+            INSECURE, BACKUP_DIR))
         .flatMap(s -> s).toList();
 
     private final SettingValues values;
@@ -386,5 +388,10 @@ public final class GatewayConfig
     public boolean insecure()
     {
         return values.get(INSECURE);
+    }
+
+    public Path backupDir()
+    {
+        return values.get(BACKUP_DIR);
     }
 }

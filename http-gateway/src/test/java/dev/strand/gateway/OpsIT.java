@@ -177,7 +177,8 @@ class OpsIT
         final Map<String, List<String>> operations = operations(yaml);
         assertThat(operations.keySet()).contains("/commands", "/commands/batch", "/aggregates/{aggregateId}",
             "/aggregates/{aggregateId}/events", "/events", "/subscribe", "/health/live", "/health/ready", "/metrics",
-            "/openapi.yaml", "/admin/snapshots", "/admin/cluster", "/admin/state-hash", "/admin/journal/head");
+            "/openapi.yaml", "/admin/snapshots", "/admin/cluster", "/admin/state-hash", "/admin/journal/head",
+            "/admin/backups");
         final Map<String, List<JsonObject>> examples = requestExamples(yaml);
         assertThat(examples.get("/commands")).hasSizeGreaterThanOrEqualTo(5);
         for (final Map.Entry<String, List<JsonObject>> entry : examples.entrySet())

@@ -52,6 +52,7 @@ public final class TestServer implements AutoCloseable
         settings.put("data-dir", dataDir.toString());
         settings.put("min-free-bytes", "0");
         settings.put("event-loops", "2");
+        settings.put("backup-dir", dataDir.resolve("backups").toString());
         settings.putAll(overrides);
         return new TestServer(Gateway.start(GatewayConfig.of(settings)));
     }

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         "Event-sourced command service: commands over HTTP, an immutable journal, live event streams. With no " +
             "command it serves (as 'serve'). Every flag has an environment variable (--body-limit = " +
             "STRAND_BODY_LIMIT) and a line in a --config file; flags beat the file, which beats the environment. Sizes take KiB, MiB, GiB (64MiB); plain numbers are bytes."},
-    subcommands = {ServeCommand.class, VerifyCommand.class, DumpCommand.class, HashKeyCommand.class},
+    subcommands = {ServeCommand.class, VerifyCommand.class, DumpCommand.class, BackupCommand.class,
+        RestoreCommand.class, HashKeyCommand.class},
     footerHeading = "%nExit status:%n",
     footer = ExitCode.HELP)
 public final class StrandCommand implements Callable<Integer>
@@ -114,6 +115,14 @@ public final class StrandCommand implements Callable<Integer>
             if (type == DumpCommand.class)
             {
                 return type.cast(new DumpCommand(out, err));
+            }
+            if (type == BackupCommand.class)
+            {
+                return type.cast(new BackupCommand(out, err));
+            }
+            if (type == RestoreCommand.class)
+            {
+                return type.cast(new RestoreCommand(out, err));
             }
             if (type == StrandCommand.class)
             {

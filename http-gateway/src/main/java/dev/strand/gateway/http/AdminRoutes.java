@@ -23,11 +23,81 @@ final class AdminRoutes
 
     private final Engine engine;
     private final WorkerExecutor workers;
+    private final java.nio.file.Path backupDir;
 
-    AdminRoutes(final Engine engine, final WorkerExecutor workers)
+    AdminRoutes(final Engine engine, final WorkerExecutor workers, final java.nio.file.Path backupDir)
     {
         this.engine = engine;
         this.workers = workers;
+        this.backupDir = backupDir;
+    }
+
+    /**
+     * {@code POST /admin/backups}: an online backup into the backup directory while commands go on (on a worker: the
+     * journal copy blocks).
+     */
+    void takeBackup(final RoutingContext ctx)
+    {
+        if (!engine.status().ready())
+        {
+            Responses.problem(ctx, Problem.of(503, Problem.NOT_READY, "the engine is " + engine.status().state()));
+            return;
+        }
+        workers.executeBlocking(() -> engine.backup(backupDir), false).onComplete(ar ->
+        {
+            if (ar.succeeded())
+            {
+                Responses.json(ctx, 200, JsonCodec.backup(ar.result()));
+                return;
+            }
+            final Throwable cause = ar.cause();
+            if (cause instanceof dev.strand.engine.api.BackupInProgressException)
+            {
+                Responses.problem(ctx, Problem.of(409, "BACKUP_IN_PROGRESS", cause.getMessage()));
+            }
+            else if (cause instanceof UnsupportedOperationException)
+            {
+                Responses.problem(ctx, Problem.of(501, "NOT_SUPPORTED", cause.getMessage()));
+            }
+            else if (cause instanceof dev.strand.journal.BackupException)
+            {
+                LOG.error("backup on request failed: {}", cause.getMessage());
+                Responses.problem(ctx, Problem.of(500, "BACKUP_FAILED", oneLine(cause.getMessage())));
+            }
+            else
+            {
+                LOG.error("backup on request failed", cause);
+                Responses.problem(ctx, Problem.of(500, "BACKUP_FAILED", "the backup could not be taken; see the server log"));
+            }
+        });
+    }
+
+    /** {@code GET /admin/backups}: the backups in the backup directory, newest first. */
+    void listBackups(final RoutingContext ctx)
+    {
+        workers.executeBlocking(() ->
+        {
+            final JsonArray list = new JsonArray();
+            for (final dev.strand.journal.BackupManifest m : dev.strand.journal.JournalBackup.list(backupDir))
+            {
+                list.add(JsonCodec.backup(m));
+            }
+            return new JsonObject().put("backupDir", backupDir.toAbsolutePath().normalize().toString())
+                .put("backups", list).toBuffer();
+        }, false).onComplete(ar ->
+        {
+            if (ar.failed())
+            {
+                ctx.fail(ar.cause());
+                return;
+            }
+            Responses.json(ctx, 200, ar.result());
+        });
+    }
+
+    private static String oneLine(final String text)
+    {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     void takeSnapshot(final RoutingContext ctx)

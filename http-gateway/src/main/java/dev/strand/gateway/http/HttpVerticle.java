@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase
         final CommandRoutes commands = new CommandRoutes(services.engine(), config.maxBatchCommands());
         final QueryRoutes queries = new QueryRoutes(
             services.engine(), services.queryWorkers(), config.readWaitTimeoutMs(), config.eventsMaxLimit(), config.eventsMaxScan());
-        final AdminRoutes admin = new AdminRoutes(services.engine(), services.queryWorkers());
+        final AdminRoutes admin = new AdminRoutes(services.engine(), services.queryWorkers(), config.backupDir());
         final OpsRoutes ops = new OpsRoutes(services);
         final SubscribeRoute subscribe = new SubscribeRoute(
             services.engine(),
@@ -144,6 +144,8 @@ public final class HttpVerticle extends VerticleBase
         router.get("/admin/cluster").handler(adminRole).handler(admin::cluster);
         router.get("/admin/state-hash").handler(adminRole).handler(admin::stateHash);
         router.get("/admin/journal/head").handler(adminRole).handler(admin::journalHead);
+        router.post("/admin/backups").handler(adminRole).handler(admin::takeBackup);
+        router.get("/admin/backups").handler(adminRole).handler(admin::listBackups);
 
         allowed = AllowedMethods.of(router.getRoutes());
         router.route().failureHandler(this::failure);

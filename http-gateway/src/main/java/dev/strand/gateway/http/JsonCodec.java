@@ -192,6 +192,21 @@ public final class JsonCodec
             .put("durationMicros", s.durationMicros());
     }
 
+    /** A backup's manifest as {@code POST /admin/backups} and {@code GET /admin/backups} give it. */
+    public static JsonObject backup(final dev.strand.journal.BackupManifest m)
+    {
+        return new JsonObject()
+            .put("position", m.position())
+            .put("path", m.path().toString())
+            .put("bytes", m.bytes())
+            .put("hash", m.hash())
+            .put("firstPosition", m.firstPosition())
+            .put("snapshotPosition", m.snapshotPosition())
+            .put("stateHash", m.stateHash())
+            .put("createdAt", Instant.ofEpochMilli(m.createdAtEpochMillis()).toString())
+            .put("durationMillis", m.durationMillis());
+    }
+
     /** Epoch microseconds as ISO-8601 UTC with exactly six fraction digits: {@code 2026-11-22T10:15:30.123456Z}. */
     public static String timestamp(final long epochMicros)
     {

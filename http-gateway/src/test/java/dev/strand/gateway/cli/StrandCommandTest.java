@@ -48,7 +48,8 @@ class StrandCommandTest
     void shouldListEveryCommandAndEverySettingInHelp()
     {
         assertThat(run("--help")).isZero();
-        assertThat(out()).contains("serve").contains("verify").contains("dump").contains("hash-key").contains("--version")
+        assertThat(out()).contains("serve").contains("verify").contains("dump").contains("backup").contains("restore")
+            .contains("hash-key").contains("--version")
             .contains("Exit status:");
         for (final var s : GatewayConfig.SETTINGS)
         {
@@ -62,7 +63,7 @@ class StrandCommandTest
     @Test
     void shouldGiveHelpForEachCommand()
     {
-        for (final String command : new String[] {"verify", "dump", "hash-key", "serve"})
+        for (final String command : new String[] {"verify", "dump", "backup", "restore", "hash-key", "serve"})
         {
             out.reset();
             assertThat(run(command, "--help")).as(command).isZero();
@@ -131,5 +132,28 @@ class StrandCommandTest
         assertThat(err()).contains("not a directory");
         assertThat(run("dump", dir.resolve("data").toString(), "--from", "0")).isEqualTo(ExitCode.USAGE);
         assertThat(run("dump", dir.resolve("data").toString(), "--from", "x")).isEqualTo(ExitCode.USAGE);
+        assertThat(run("verify", dir.resolve("data").toString(), "--expect-head", "12:nothex")).isEqualTo(ExitCode.USAGE);
+        assertThat(err()).contains("--expect-head: the hash must be 64 hex digits");
+    }
+
+    @Test
+    void shouldRefuseBackupAndRestoreUsageErrorsWithOneLine() throws Exception
+    {
+        assertThat(run("backup", "--to", dir.toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).singleElement().asString().contains("--data-dir");
+        err.reset();
+        assertThat(run("backup", "--data-dir", dir.resolve("none").toString(), "--to", dir.resolve("b").toString()))
+            .isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).singleElement().asString().startsWith("strand: no journal in");
+        err.reset();
+        assertThat(run("restore", "--from", dir.resolve("none").toString(), "--data-dir", dir.resolve("new").toString()))
+            .isEqualTo(ExitCode.USAGE);
+        assertThat(err().lines()).singleElement().asString().contains("is not a directory");
+        err.reset();
+        Files.createDirectories(dir.resolve("not-a-backup"));
+        assertThat(run("restore", "--from", dir.resolve("not-a-backup").toString(), "--data-dir",
+            dir.resolve("new").toString())).isEqualTo(ExitCode.FAILED);
+        assertThat(err().lines()).singleElement().asString().startsWith("strand: ").contains("not a backup");
+        assertThat(dir.resolve("new")).doesNotExist();
     }
 }
