@@ -66,8 +66,19 @@ public final class EngineFixture implements AutoCloseable
     /** As {@link #start(Durability, int)} with another idempotency window (accepted command ids remembered). */
     public static EngineFixture start(final Durability durability, final int accountCount, final int idempotencyWindow)
     {
+        return start(durability, accountCount, idempotencyWindow, true);
+    }
+
+    /**
+     * As {@link #start(Durability, int, int)}; {@code hashChain} false journals without the hash chain (format 2), to
+     * measure the chain's cost in the same run.
+     */
+    public static EngineFixture start(final Durability durability, final int accountCount, final int idempotencyWindow,
+        final boolean hashChain)
+    {
         final Path dir = BenchDirs.newDir("strand-engine-");
-        final Engine engine = Engine.start(config(dir, durability).idempotencyWindow(idempotencyWindow).build());
+        final Engine engine = Engine.start(config(dir, durability).idempotencyWindow(idempotencyWindow)
+            .unchainedJournalForMeasurement(!hashChain).build());
         final String[] ids = openAccounts(engine, "acc-", accountCount);
         return new EngineFixture(dir, true, engine, ids);
     }

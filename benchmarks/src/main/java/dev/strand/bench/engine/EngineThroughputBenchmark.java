@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The baseline in the same run is {@code ChronicleAppendBaseline.appendThroughput} (raw appends of a record the
  * size of a journaled Deposit): the issue's target is at least 0.6x of it.
  *
- * <p>{@code -p idempotencyWindow=1000000,0} shows what remembering accepted command ids costs.
+ * <p>{@code -p idempotencyWindow=1000000,0} shows what remembering accepted command ids costs; {@code -p
+ * hashChain=true,false} what the journal's hash chain costs (false journals in format 2, without it).
  *
  * <p>Self-check: no command may be rejected or overloaded, and at tear-down the journal must end at the position
  * the accepted commands account for. The journal's bytes per event are printed, to size the baseline's records.
@@ -68,6 +69,10 @@ public class EngineThroughputBenchmark
     @Param("1000000")
     public int idempotencyWindow;
 
+    /** Whether the journal carries the hash chain (the product always does; false only to measure its cost). */
+    @Param("true")
+    public boolean hashChain;
+
     EngineFixture fixture;
     String[] accounts;
 
@@ -75,7 +80,7 @@ public class EngineThroughputBenchmark
     public void start()
     {
         PRODUCERS.clear();
-        fixture = EngineFixture.start(Durability.ASYNC, ACCOUNTS, idempotencyWindow);
+        fixture = EngineFixture.start(Durability.ASYNC, ACCOUNTS, idempotencyWindow, hashChain);
         accounts = fixture.accounts();
     }
 

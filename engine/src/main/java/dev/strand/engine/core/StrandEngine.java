@@ -314,10 +314,16 @@ public final class StrandEngine implements Engine
             final dev.strand.journal.JournalBackup backup = dev.strand.journal.JournalBackup.begin(root);
             try
             {
+                final long start = System.nanoTime();
                 final Snapshotter.Taken snapshot = snapshotter.snapshotInto(journal.lastPosition(), backup.snapshotStore())
                     .get(BACKUP_SNAPSHOT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-                return backup.finish(journal, snapshot.info().position(),
+                final long snapshotMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                final dev.strand.journal.BackupManifest manifest = backup.finish(journal, snapshot.info().position(),
                     new dev.strand.engine.api.StateHash(snapshot.info().position(), snapshot.stateHash()).hex());
+                LOG.info("backup at position {}: snapshot (the snapshotter caught up and wrote it) {} ms, journal copy " +
+                    "and manifest {} ms", manifest.position(), snapshotMillis,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) - snapshotMillis);
+                return manifest;
             }
             catch (final java.util.concurrent.ExecutionException ex)
             {
