@@ -61,7 +61,9 @@ final class ThreeNodeCluster implements AutoCloseable
             .ipcTermBufferLength(256 << 10));
         final ClusterClient.Config defaults = ClusterClient.Config.defaults(clientDriver.aeronDirectoryName(), members);
         client = ClusterClient.start(new ClusterClient.Config(defaults.aeronDirectoryName(), defaults.ingressEndpoints(),
-            defaults.egressHost(), defaults.termLength(), defaults.requestTimeoutNs(), defaults.noQuorumAfterNs(),
+            // three members, their drivers and the client share a 2-core box with the rest of the build: a request that
+            // waits out a snapshot or an election under load must not fail the test for time alone
+            defaults.egressHost(), defaults.termLength(), TimeUnit.SECONDS.toNanos(30), defaults.noQuorumAfterNs(),
             defaults.connectTimeoutNs(), idleStrategy),
             REGISTRY, () -> TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()));
     }
