@@ -313,19 +313,15 @@ public final class ClusteredEngine implements Engine
     {
         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ?
             failure.getCause() : failure;
-        if (cause instanceof ClusterUnavailableException ex && ex.reason() != ClusterUnavailableException.Reason.CLOSED &&
-            cluster().leaderMemberId() < 0)
+        if (cause instanceof ClusterUnavailableException ex && ex.reason() == ClusterUnavailableException.Reason.NO_LEADER &&
+            cluster().leaderMemberId() < 0 && withoutQuorum())
         {
-            // this member's own consensus module knows better than the client whether there is a leader
-            final boolean sent = ex.reason() == ClusterUnavailableException.Reason.TIMEOUT;
-            final String mayHave = sent ? "; it reached the old leader and may have been committed before that " +
-                "leader was lost: retry with the same commandId" : "";
-            return withoutQuorum() ?
-                new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_QUORUM, "this node cannot reach a majority " +
-                    "of the cluster's members (no leader for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() -
-                    lastLeaderSeenNs) + " ms)" + mayHave, null, -1) :
-                new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_LEADER, "the cluster is electing a leader" +
-                    mayHave, null, -1);
+            // never sent: this member's own consensus module knows better than the client that no majority is there.
+            // A command that was sent (TIMEOUT) stays OUTCOME_UNKNOWN whatever the view: it may have been committed,
+            // and NO_LEADER / NO_QUORUM promise it was not.
+            return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_QUORUM, "this node cannot reach a majority " +
+                "of the cluster's members (no leader for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() -
+                lastLeaderSeenNs) + " ms)", null, -1);
         }
         if (cause instanceof ClusterUnavailableException ex)
         {
