@@ -5,6 +5,7 @@ import dev.strand.engine.core.DataDirectoryInUseException;
 import dev.strand.engine.core.ModuleRegistry;
 import dev.strand.journal.Journal;
 import dev.strand.journal.JournalLockedException;
+import io.aeron.Counter;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -55,6 +56,7 @@ public final class ClusterNode implements AutoCloseable
     private final Journal journal;
     private StrandClusteredService service;
     private final AtomicLong errors = new AtomicLong();
+    private volatile Throwable fatal;
     private ClusteredMediaDriver mediaDriver;
     private ClusteredServiceContainer container;
     private volatile boolean closed;
@@ -252,7 +254,16 @@ public final class ClusterNode implements AutoCloseable
         {
             LOG.debug("while closing: {}", t.toString());
         }
-        else if (t instanceof AeronException ae && ae.category() != AeronException.Category.ERROR)
+        else if (t instanceof AeronException ae && ae.category() == AeronException.Category.FATAL)
+        {
+            if (fatal == null)
+            {
+                fatal = t;
+            }
+            LOG.error("cluster member {}: {}; this member is out of the cluster until the process is restarted",
+                config.memberId(), t.getMessage());
+        }
+        else if (t instanceof AeronException ae && ae.category() == AeronException.Category.WARN)
         {
             LOG.warn("cluster member {}: {}", config.memberId(), t.getMessage());
         }
@@ -311,19 +322,42 @@ public final class ClusterNode implements AutoCloseable
     public dev.strand.engine.api.ClusterView view(final java.util.function.IntSupplier leaderIfUnknown)
     {
         final ConsensusModule.Context cm = mediaDriver == null ? null : mediaDriver.consensusModule().context();
-        if (closed || cm == null || cm.clusterNodeRoleCounter() == null)
+        final Counter roleCounter = cm == null ? null : cm.clusterNodeRoleCounter();
+        final Counter electionState = cm == null ? null : cm.electionStateCounter();
+        final Counter commit = cm == null ? null : cm.commitPositionCounter();
+        final Counter elections = cm == null ? null : cm.electionCounter();
+        // On a fatal error (a driver keepalive timeout after the process stalled for 10 s) Aeron closes its client and
+        // unmaps the memory these counters live in: a read after that crashes the JVM (SIGSEGV), so none is read once
+        // the client or a counter is closed.
+        if (closed || fatal != null || cm == null || cm.aeron() == null || cm.aeron().isClosed() ||
+            unusable(roleCounter) || unusable(electionState) || unusable(commit) || unusable(elections))
         {
             return new dev.strand.engine.api.ClusterView(config.memberId(), "follower", -1, config.members().size(),
                 journal.lastPosition(), 0, service.appliedLogPosition(), 0);
         }
-        final Cluster.Role role = Cluster.Role.get(cm.clusterNodeRoleCounter());
-        final boolean electing = ElectionState.get(cm.electionStateCounter().get()) != ElectionState.CLOSED;
+        final Cluster.Role role = Cluster.Role.get(roleCounter);
+        final boolean electing = ElectionState.get(electionState.get()) != ElectionState.CLOSED;
         final int known = service.leaderMemberId();
         final int leader = role == Cluster.Role.LEADER ? config.memberId() :
             electing || role == Cluster.Role.CANDIDATE ? -1 : known >= 0 ? known : leaderIfUnknown.getAsInt();
         return new dev.strand.engine.api.ClusterView(config.memberId(), role.name().toLowerCase(java.util.Locale.ROOT),
-            leader, config.members().size(), journal.lastPosition(), cm.commitPositionCounter().get(),
-            service.appliedLogPosition(), cm.electionCounter().get());
+            leader, config.members().size(), journal.lastPosition(), commit.get(), service.appliedLogPosition(),
+            elections.get());
+    }
+
+    private static boolean unusable(final Counter counter)
+    {
+        return counter == null || counter.isClosed();
+    }
+
+    /**
+     * The fatal error Aeron reported, if any (a driver keepalive or client service timeout, after the process stalled
+     * for longer than 10 s): Aeron's client is then closed, this member takes no further part in the cluster, and
+     * only a restart of the process brings it back.
+     */
+    public Throwable fatalError()
+    {
+        return fatal;
     }
 
     /** Errors and cluster events Aeron reported since start. */

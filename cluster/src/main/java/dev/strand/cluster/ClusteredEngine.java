@@ -268,15 +268,18 @@ public final class ClusteredEngine implements Engine
         {
             return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "the node is stopping", null, -1);
         }
+        final String reason = haltReason();
+        if (reason != null)
+        {
+            return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "halted: " + reason, null, -1);
+        }
         if (withoutQuorum())
         {
             return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_QUORUM, "this node cannot reach a majority " +
                 "of the cluster's members (no leader for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() -
                 lastLeaderSeenNs) + " ms); reads go on", null, -1);
         }
-        final String reason = haltReason();
-        return reason == null ? null :
-            new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.HALTED, "halted: " + reason, null, -1);
+        return null;
     }
 
     private static Rejection late(final long position)
@@ -349,6 +352,11 @@ public final class ClusteredEngine implements Engine
         if (failure != null)
         {
             return "this member's clustered service stopped: " + failure.getMessage();
+        }
+        final Throwable fatal = node.fatalError();
+        if (fatal != null)
+        {
+            return "this member's Aeron client stopped (" + fatal.getMessage() + "): restart the process";
         }
         return halted.get();
     }
