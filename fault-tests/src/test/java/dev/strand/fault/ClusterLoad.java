@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * Writers for a cluster: Deposits with client command ids, sent to every member's gateway, each one retried with the
  * same command id until its outcome is definite, the way a client of a cluster must. An answer is definite when it
  * is 200 (acknowledged: journaled exactly once at the position it gives) or 4xx (refused: never journaled); a 503
- * ({@code NO_LEADER}, {@code NO_QUORUM}, {@code OUTCOME_UNKNOWN}), a connection refused or reset (the member is
- * down) are retried on the next member after {@value #RETRY_PAUSE_MS} ms. The writers do not wait the
+ * ({@code NO_LEADER}, {@code NO_QUORUM}, {@code OUTCOME_UNKNOWN}, {@code HALTED}), a connection refused, reset or timed
+ * out (the member is down or stopped) are retried on the next member after {@value #RETRY_PAUSE_MS} ms. The writers do not wait the
  * {@code Retry-After} seconds, so the time a failover takes is the cluster's, not a back-off's; every 503 must carry
  * the header all the same. Since every command ends definite, each account's balance must be its seed plus the sum of
  * its acknowledged deposits, exactly.
@@ -32,7 +32,7 @@ final class ClusterLoad
     static final long SEED_BALANCE = 10_000;
     static final long RETRY_PAUSE_MS = 25;
     static final Duration COMMAND_DEADLINE = Duration.ofSeconds(60);
-    private static final Set<String> RETRIED_503 = Set.of("NO_LEADER", "NO_QUORUM", "OUTCOME_UNKNOWN");
+    private static final Set<String> RETRIED_503 = Set.of("NO_LEADER", "NO_QUORUM", "OUTCOME_UNKNOWN", "HALTED");
 
     private final StrandCluster cluster;
     final List<String> accounts;

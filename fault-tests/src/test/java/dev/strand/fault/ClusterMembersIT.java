@@ -32,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within 30 s and for the next write too; it journals none of those it refused, and keeps serving reads; a second member back,
  * writes go through again, and the unknown ones, resent with their ids, end acknowledged once. Both ways round: the
  * last one a follower, and the last one the leader.</li>
+ * <li>a follower stopped (SIGSTOP) for 12 s, longer than Aeron's 10 s timeouts: when it runs again its Aeron client
+ * closes; it must stay up and say it is out (readiness DOWN, writes 503 {@code HALTED}) while the others go on, and
+ * rejoin when restarted.</li>
  * </ul>
  * Every test ends with {@link ClusterAudit} over the three members.
  */
@@ -41,6 +44,8 @@ class ClusterMembersIT
     /** Deposits per second under load: CPU left on 2 cores for the restarts. */
     private static final int RATE = 400;
     private static final Duration LIMIT = Duration.ofSeconds(60);
+    /** Longer than Aeron's driver keepalive and client service timeouts (10 s each). */
+    private static final Duration STALL = Duration.ofSeconds(12);
 
     @Test
     @Timeout(240)
@@ -262,6 +267,89 @@ class ClusterMembersIT
             throw ex;
         }
         Work.delete(work);
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldHaltAMemberStalledPastAeronsTimeoutsAndTakeItBackAfterARestart(final TestInfo info)
+    {
+        final String name = info.getTestMethod().orElseThrow().getName();
+        final Path work = Work.fresh("cluster-members-" + name);
+        final long seed = Long.getLong("fault.seed", System.nanoTime());
+        final Random random = new Random(seed);
+        try (StrandCluster cluster = StrandCluster.start(work, 3, seed))
+        {
+            final ClusterLoad load = new ClusterLoad(cluster, ACCOUNTS, seed);
+            load.openAccounts();
+            final ClusterLoad.Writers writers = load.start(3, 150);
+            final int leader = cluster.awaitLeader(LIMIT);
+            final int stalled = (leader + 1 + random.nextInt(2)) % 3;
+
+            // SIGSTOP for longer than Aeron's 10 s driver and client timeouts (a VM paused, a laptop asleep, a box so
+            // loaded the process is not scheduled): when it runs again, Aeron finds its own timeouts passed and closes.
+            signal(cluster.process(stalled), "STOP");
+            Waits.sleep(STALL.toMillis());
+            signal(cluster.process(stalled), "CONT");
+
+            // The member must not crash (reading Aeron's counters after that close was a SIGSEGV) but say it is out:
+            // readiness DOWN and writes 503 HALTED, saying why; the other two go on taking writes.
+            final Http http = cluster.http(stalled);
+            final Http.Response[] ready = new Http.Response[1];
+            Waits.await("the stalled member to report itself halted").atMost(Duration.ofSeconds(30))
+                .ignoreException(UncheckedIOException.class).failFast(() -> !cluster.isUp(stalled))
+                .until(() -> (ready[0] = http.get("/health/ready")).statusCode() == 503 &&
+                    "HALTED".equals(ready[0].json().getString("state")));
+            assertThat(ready[0].json().getString("detail")).as("%s", ready[0]).contains("restart the process");
+            final JsonObject refused = load.nextDeposit(random);
+            final Http.Response write = http.command(refused);
+            assertThat(write.statusCode()).as("a write to the halted member: %s", write).isEqualTo(503);
+            assertThat(write.code()).as("a write to the halted member: %s", write).isEqualTo("HALTED");
+            assertThat(write.retryAfter()).as("Retry-After of %s", write).isNotNull();
+            final ClusterLoad.Outcome other = load.send((stalled + 1) % 3, load.nextDeposit(random));
+            assertThat(other.statusCode()).as("a write through another member: %s", other.response()).isEqualTo(200);
+            assertThat(cluster.isUp(stalled)).as("the stalled member's process is alive").isTrue();
+
+            // Restarted, it rejoins and catches up.
+            cluster.kill9(stalled);
+            cluster.launch(stalled);
+            cluster.awaitCaughtUp(stalled, LIMIT);
+            writers.stop();
+            final ClusterAudit.Result result = ClusterAudit.check(cluster, load);
+            assertThat(new LedgerAudit().full(cluster.http(0)).lastPositionOf(refused.getString("commandId")))
+                .as("the write the halted member refused, in the journal").isNull();
+            Work.figures(name, String.format("a follower stopped (SIGSTOP) for %d s: alive afterwards, readiness %s, " +
+                    "writes to it 503 HALTED; killed and restarted it caught up; %s, events=%d, journals identical, " +
+                    "state hash %s equal, seed=%d", STALL.toSeconds(), ready[0].json().getString("detail"), load.summary(),
+                result.position(), result.stateHash(), seed));
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            System.err.println("seed=" + seed + " work=" + work);
+            throw ex;
+        }
+        Work.delete(work);
+    }
+
+    /** {@code kill -SIGNAL pid} of a member this test started. */
+    private static void signal(final StrandProcess process, final String signal)
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+            {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
     }
 
     /** A write sent without waiting: when, its answer to come, and when that came. */

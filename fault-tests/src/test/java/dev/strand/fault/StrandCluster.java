@@ -182,10 +182,12 @@ final class StrandCluster implements AutoCloseable
             throw new IllegalStateException("member " + id + " is running");
         }
         https[id] = null;
+        final int launch = launches[id]++;
         final StrandProcess.Builder b = StrandProcess.builder(dataDir(id))
             .flag("cluster-members", members)
             .flag("member-id", id)
-            .log(work.resolve("node" + id + "-" + launches[id]++ + ".log"));
+            .jvm("-XX:ErrorFile=" + work.resolve("node" + id + "-" + launch + "-hs_err.log"))
+            .log(work.resolve("node" + id + "-" + launch + ".log"));
         options.accept(b);
         processes[id] = b.launch();
         return processes[id];
