@@ -89,24 +89,72 @@ final class StrandCluster implements AutoCloseable
 
     static StrandCluster start(final Path work, final int size, final long seed, final Consumer<StrandProcess.Builder> options)
     {
-        final StrandCluster cluster = new StrandCluster(work, size, options, new Random(seed));
-        try
+        final Random random = new Random(seed);
+        for (int attempt = 1; ; attempt++)
         {
-            for (int i = 0; i < size; i++)
+            final StrandCluster cluster = new StrandCluster(work, size, options, random);
+            try
             {
-                cluster.launch(i);
+                for (int i = 0; i < size; i++)
+                {
+                    cluster.launch(i);
+                }
+                for (int i = 0; i < size; i++)
+                {
+                    cluster.awaitListening(i);
+                }
+                cluster.awaitLeader(START);
+                return cluster;
             }
-            for (int i = 0; i < size; i++)
+            catch (final RuntimeException | Error ex)
             {
-                cluster.awaitListening(i);
+                cluster.close();
+                // Base ports free when drawn can be taken before the members bind them (other test runs on the box
+                // draw from the same range): a member then exits saying so. Draw again, at most three times.
+                if (attempt == 3 || !cluster.portTaken())
+                {
+                    throw ex;
+                }
+                System.err.println("cluster start " + attempt + ": a cluster port was taken meanwhile; new ports: " + ex);
+                cluster.setAside(attempt);
             }
-            cluster.awaitLeader(START);
-            return cluster;
         }
-        catch (final RuntimeException | Error ex)
+    }
+
+    /** Whether a member exited because one of its ports was in use. */
+    private boolean portTaken()
+    {
+        for (int id = 0; id < size(); id++)
         {
-            cluster.close();
-            throw ex;
+            final StrandProcess p = process(id);
+            if (p != null && !p.isAlive() && p.log().contains("is in use by another process"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** After a failed start: its logs renamed {@code start-N-...}, its data directories deleted. */
+    private void setAside(final int attempt)
+    {
+        for (final Path log : logs())
+        {
+            try
+            {
+                if (java.nio.file.Files.exists(log))
+                {
+                    java.nio.file.Files.move(log, log.resolveSibling("start-" + attempt + "-" + log.getFileName()));
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }
+        for (int id = 0; id < size(); id++)
+        {
+            Work.delete(dataDir(id));
         }
     }
 
