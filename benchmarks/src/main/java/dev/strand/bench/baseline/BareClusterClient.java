@@ -225,11 +225,12 @@ public final class BareClusterClient implements AutoCloseable
             sent++;
             return true;
         }
-        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        if (result == Publication.MAX_POSITION_EXCEEDED)
         {
             throw new IllegalStateException("bare cluster: ingress refused the offer: " + result);
         }
-        // BACK_PRESSURED, ADMIN_ACTION, or NOT_CONNECTED while the session follows a new leader: poll, then again.
+        // BACK_PRESSURED, ADMIN_ACTION, or NOT_CONNECTED / CLOSED while the session follows a new leader (its old
+        // ingress publication is closed then): poll, then again; a session that is gone for good fails the poll.
         return false;
     }
 
