@@ -7,6 +7,7 @@ import dev.strand.gateway.http.HttpVerticle;
 import dev.strand.gateway.http.Subscribers;
 import dev.strand.gateway.metrics.EngineMeters;
 import dev.strand.gateway.metrics.ProblemMeters;
+import dev.strand.gateway.metrics.ResponseTimeBuckets;
 import dev.strand.journal.DirectoryNotWritableException;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -126,7 +127,8 @@ public final class Gateway implements AutoCloseable
         try
         {
             final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            registry.config().meterFilter(MeterFilter.deny(id -> LINT_FAILING_METERS.contains(id.getName())));
+            registry.config().meterFilter(MeterFilter.deny(id -> LINT_FAILING_METERS.contains(id.getName())))
+                .meterFilter(new ResponseTimeBuckets());
             final MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true);
