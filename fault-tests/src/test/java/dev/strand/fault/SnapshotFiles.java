@@ -12,13 +12,15 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads and damages snapshot files (journal's SnapshotStore container, big-endian): magic, format version at 8,
- * position at 12, body length at 28, BEGIN marker, the body from offset 40 (EngineState: body version int, position,
+ * position at 12, body length at 28, (format 2) the chain hash at 36, BEGIN marker, the body from offset 40 or 72 (EngineState: body version int, position,
  * aggregates as writeUTF id, writeUTF type, version, last position, state bytes; then the idempotency window), END
  * marker and the body's CRC32C.
  */
 final class SnapshotFiles
 {
+    /** Header length of container format 1; format 2's is {@link #HEADER_V2}. Damage at HEADER + n lands in a body. */
     static final int HEADER = 40;
+    static final int HEADER_V2 = 72;
 
     private SnapshotFiles()
     {
@@ -44,8 +46,10 @@ final class SnapshotFiles
     }
 
     /**
-     * Null when the container checks out the way the server checks it (magic, format version 1, length, BEGIN and
-     * END markers, CRC32C of the body), else what is wrong.
+     * Null when the container checks out the way the server checks it, else what is wrong. Format 2 (written since
+     * the hash chain): magic, version 2, position, created, body length at 28, the chain hash at 36-67, BEGIN at 68,
+     * the body from 72, END, and a CRC32C over bytes 8-27, 36-67 and the body. Format 1: a 40-byte header (BEGIN at
+     * 36) and the CRC32C of the body alone.
      */
     static String damage(final Path snapshot)
     {
@@ -55,22 +59,29 @@ final class SnapshotFiles
             return "only " + bytes.length + " bytes";
         }
         final ByteBuffer b = ByteBuffer.wrap(bytes);
-        if (!"STRNDSNP".equals(new String(bytes, 0, 8, StandardCharsets.US_ASCII)) || b.getInt(8) != 1)
+        final int version = b.getInt(8);
+        if (!"STRNDSNP".equals(new String(bytes, 0, 8, StandardCharsets.US_ASCII)) || (version != 1 && version != 2))
         {
             return "bad magic or format version";
         }
+        final int header = version == 1 ? HEADER : HEADER_V2;
         final long length = b.getLong(28);
-        if (length < 0 || HEADER + length + 8 != bytes.length)
+        if (length < 0 || header + length + 8 != bytes.length)
         {
             return "body length " + length + " does not fit a file of " + bytes.length + " bytes";
         }
-        if (b.getInt(36) != 0x424F4459 || b.getInt(HEADER + (int)length) != 0x454E442E)
+        if (b.getInt(header - 4) != 0x424F4459 || b.getInt(header + (int)length) != 0x454E442E)
         {
             return "markers missing";
         }
         final CRC32C crc = new CRC32C();
-        crc.update(bytes, HEADER, (int)length);
-        if (b.getInt(HEADER + (int)length + 4) != (int)crc.getValue())
+        if (version == 2)
+        {
+            crc.update(bytes, 8, 20);
+            crc.update(bytes, 36, 32);
+        }
+        crc.update(bytes, header, (int)length);
+        if (b.getInt(header + (int)length + 4) != (int)crc.getValue())
         {
             return "CRC32C mismatch";
         }
