@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,6 +35,10 @@ public final class LoadRun
     static final long START_DELAY_NANOS = 200_000_000;
     /** Extra wait for subscribers to receive the last acknowledged events. */
     static final long SUBSCRIBER_DRAIN_NANOS = 5_000_000_000L;
+    /** Between the drained warm-up and the measured window's first send. */
+    static final long MEASURE_GAP_NANOS = 10_000_000;
+    /** A warm-up whose backlog took longer than this to drain is warned about. */
+    static final double WARN_DRAIN_MILLIS = 1_000;
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -78,9 +83,12 @@ public final class LoadRun
         final AckTable acks = options.subscribers > 0 ? new AckTable(AckTable.DEFAULT_CAPACITY) : null;
         final HttpDriver driver = new HttpDriver(http, options, latency, sendLag, warm, measured, acks);
 
+        // The warm-up and the measured window are two schedules: whatever backlog the warm-up built (a cold server
+        // answering slower than the rate) is drained before the measured window starts, so it is never charged to
+        // it; a backlog that does not drain fails the run, saying so.
         final long startNanos = System.nanoTime() + START_DELAY_NANOS;
-        final FixedRateSchedule schedule = new FixedRateSchedule(startNanos, requestRate, warmSends + measuredSends);
-        final long measureStartNanos = schedule.intendedNanos(warmSends);
+        final FixedRateSchedule warmSchedule = new FixedRateSchedule(startNanos, requestRate, warmSends);
+        final AtomicLong measureStartNanos = new AtomicLong(warmSchedule.endNanos());
 
         final List<WsSubscriber> subscribers = startSubscribers(acks, wsLag, measureStartNanos);
         final Context[] contexts = new Context[options.clientThreads];
@@ -101,7 +109,31 @@ public final class LoadRun
         reporterThread.scheduleAtFixedRate(reporter::tick, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 
         out.printf(Locale.ROOT, "run: %s%n", options.describe());
-        runSchedule(schedule, warmSends, driver, contexts);
+        try
+        {
+            if (warmSends > 0)
+            {
+                runSchedule(warmSchedule, true, driver, contexts);
+                drainWarmUp(driver, warm, warmSends);
+            }
+            final long measuredStart = System.nanoTime() + MEASURE_GAP_NANOS;
+            measureStartNanos.set(measuredStart);
+            runSchedule(new FixedRateSchedule(measuredStart, requestRate, measuredSends), false, driver, contexts);
+        }
+        catch (final IllegalStateException ex)
+        {
+            reporterThread.shutdownNow();
+            for (final WsSubscriber s : subscribers)
+            {
+                s.stop();
+            }
+            latency.close();
+            if (wsLag != null)
+            {
+                wsLag.close();
+            }
+            throw ex;
+        }
 
         final long drainDeadline = System.nanoTime() + Math.round(options.timeoutSeconds * 1e9) + 2_000_000_000L;
         while (driver.inFlight() > 0 && System.nanoTime() < drainDeadline)
@@ -160,8 +192,41 @@ public final class LoadRun
             wsLag == null ? null : wsLag.total().copy(), wsLag == null ? List.of() : wsLag.intervals(), subStats);
     }
 
+    /**
+     * Waits until every warm-up request is answered (at most the request timeout and 2 s), and says how long that
+     * took; a backlog still there then fails the run: the measured window would start behind it.
+     */
+    private void drainWarmUp(final HttpDriver driver, final RunCounters warm, final long warmSends)
+    {
+        final long endNanos = System.nanoTime();
+        final int atEnd = driver.inFlight();
+        final long timeoutsBefore = warm.timeouts.sum();
+        final long deadline = endNanos + Math.round(options.timeoutSeconds * 1e9) + 2_000_000_000L;
+        while (driver.inFlight() > 0 && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(1_000_000);
+        }
+        final double drainMillis = (System.nanoTime() - endNanos) / 1e6;
+        final long timedOut = warm.timeouts.sum() - timeoutsBefore;
+        if (driver.inFlight() > 0 || timedOut > 0)
+        {
+            throw new WarmUpBacklogException(String.format(Locale.ROOT,
+                "the warm-up's backlog did not drain: %,d of its %,d requests unanswered and %,d timed out %.1f s after " +
+                    "it ended (%,d in flight at its end); the server cannot sustain %,.0f requests/s yet, and a " +
+                    "measured window started now would be charged for that backlog: lower --rate or lengthen --warmup",
+                driver.inFlight(), warmSends, timedOut, drainMillis / 1e3, atEnd, options.requestRate()));
+        }
+        out.printf(Locale.ROOT, "warm-up: %,d sends, %,d in flight at its end, drained in %.1f ms before the measured window%n",
+            warmSends, atEnd, drainMillis);
+        if (atEnd > 0 && drainMillis > WARN_DRAIN_MILLIS)
+        {
+            out.printf(Locale.ROOT, "warning: the warm-up ended %.1f s behind its schedule; the server was still warming " +
+                "up (a longer --warmup gives the measured window a server in its steady state)%n", drainMillis / 1e3);
+        }
+    }
+
     private void runSchedule(
-        final FixedRateSchedule schedule, final long warmSends, final HttpDriver driver, final Context[] contexts)
+        final FixedRateSchedule schedule, final boolean isWarm, final HttpDriver driver, final Context[] contexts)
     {
         final Thread self = Thread.currentThread();
         final String oldName = self.getName();
@@ -179,7 +244,6 @@ public final class LoadRun
                     final List<HttpDriver.Send> sends = new ArrayList<>((int)Math.min(due - next, 4096));
                     for (long i = next; i < due; i++)
                     {
-                        final boolean isWarm = i < warmSends;
                         if (driver.reserve(isWarm, options.maxInFlight))
                         {
                             final Buffer body = Buffer.buffer(mix.nextBody(options.batch, options.atomicBatch));
@@ -206,7 +270,7 @@ public final class LoadRun
         }
     }
 
-    private List<WsSubscriber> startSubscribers(final AckTable acks, final LatencySeries wsLag, final long measureStartNanos)
+    private List<WsSubscriber> startSubscribers(final AckTable acks, final LatencySeries wsLag, final AtomicLong measureStartNanos)
         throws InterruptedException
     {
         final List<WsSubscriber> subscribers = new ArrayList<>();
@@ -256,7 +320,7 @@ public final class LoadRun
         private final RunCounters warm;
         private final RunCounters measured;
         private final HttpDriver driver;
-        private final long measureStartNanos;
+        private final AtomicLong measureStartNanos;
         private final long baseNanos;
         private final Histogram progressLatency = new Histogram(LatencySeries.HIGHEST_MICROS, LatencySeries.SIGNIFICANT_DIGITS);
         private final Histogram progressLag = new Histogram(LatencySeries.HIGHEST_MICROS, LatencySeries.SIGNIFICANT_DIGITS);
@@ -266,7 +330,7 @@ public final class LoadRun
 
         Reporter(
             final LatencySeries latency, final LatencySeries sendLag, final LatencySeries wsLag, final RunCounters warm,
-            final RunCounters measured, final HttpDriver driver, final long measureStartNanos, final long baseEpochMillis,
+            final RunCounters measured, final HttpDriver driver, final AtomicLong measureStartNanos, final long baseEpochMillis,
             final long startNanos)
         {
             this.latency = latency;
@@ -285,7 +349,7 @@ public final class LoadRun
         {
             final long nowMillis = System.currentTimeMillis();
             final long nowNanos = System.nanoTime();
-            final double t = (nowNanos - measureStartNanos) / 1e9;
+            final double t = (nowNanos - measureStartNanos.get()) / 1e9;
             progressLatency.add(latency.roll(lastEpochMillis, nowMillis, t));
             sendLag.roll(lastEpochMillis, nowMillis, t);
             if (wsLag != null)
@@ -304,7 +368,7 @@ public final class LoadRun
 
         private void printProgress(final long nowNanos)
         {
-            final boolean warming = nowNanos < measureStartNanos;
+            final boolean warming = nowNanos < measureStartNanos.get();
             final RunCounters c = warming ? warm : measured;
             final long answered = warm.answered() + measured.answered();
             final double seconds = (nowNanos - lastProgressNanos) / 1e9;

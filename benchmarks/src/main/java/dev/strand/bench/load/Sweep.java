@@ -112,7 +112,17 @@ public final class Sweep
             final double warmup = options.stepWarmupSeconds + (index == 0 ? options.initialWarmupSeconds : 0);
             final LoadOptions stepOptions = options.atRate(rate, options.stepDurationSeconds, warmup,
                 options.out.resolve(String.format(Locale.ROOT, "step-%02d-%.0f", ++index, rate)));
-            final RunResult result = new LoadRun(vertx, http, ws, stepOptions, mix, out).execute();
+            final RunResult result;
+            try
+            {
+                result = new LoadRun(vertx, http, ws, stepOptions, mix, out).execute();
+            }
+            catch (final WarmUpBacklogException ex)
+            {
+                // the server did not keep up with this rate even before the step was measured: the sweep ends here
+                out.printf(Locale.ROOT, "step %d at %,.0f cmd/s: FAIL %s%n", index, rate, ex.getMessage());
+                break;
+            }
             Reports.writeAll(result);
             final Step step = judge(result, options.sloP99Millis, options.maxErrorRatio);
             steps.add(step);

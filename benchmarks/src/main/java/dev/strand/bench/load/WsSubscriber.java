@@ -34,7 +34,7 @@ final class WsSubscriber
     private final LoadOptions options;
     private final AckTable acks;
     private final LatencySeries lag;
-    private final long measureStartNanos;
+    private final AtomicLong measureStartNanos;
     private final LongArrayQueue pendingPositions = new LongArrayQueue(1024, 0);
     private final LongArrayQueue pendingArrivals = new LongArrayQueue(1024, 0);
 
@@ -54,7 +54,7 @@ final class WsSubscriber
 
     WsSubscriber(
         final int id, final Vertx vertx, final WebSocketClient client, final LoadOptions options, final AckTable acks,
-        final LatencySeries lag, final long measureStartNanos)
+        final LatencySeries lag, final AtomicLong measureStartNanos)
     {
         this.id = id;
         this.vertx = vertx;
@@ -131,7 +131,7 @@ final class WsSubscriber
         final long ack = acks.ackNanos(position);
         if (ack != 0)
         {
-            lag.record(Math.max(0, now - ack) / 1_000, now < measureStartNanos);
+            lag.record(Math.max(0, now - ack) / 1_000, now < measureStartNanos.get());
         }
         else if (pendingPositions.size() < MAX_PENDING)
         {
@@ -155,7 +155,7 @@ final class WsSubscriber
             if (acks.ackNanos(position) != 0)
             {
                 beforeAck.increment();
-                lag.record(0, arrived < measureStartNanos);
+                lag.record(0, arrived < measureStartNanos.get());
             }
             else if (now - arrived > UNMATCHED_AFTER_NANOS)
             {
