@@ -49,6 +49,7 @@ public final class LoadMain
         {
             Files.createDirectories(o.out);
             checkReady(http, o, out);
+            warnIfTheServerHoldsData(http, o, out);
             if (!o.skipSetup && o.mix.needsAccounts())
             {
                 AccountSetup.openAccounts(http, o, out);
@@ -103,6 +104,42 @@ public final class LoadMain
         catch (final java.util.concurrent.TimeoutException | RuntimeException ex)
         {
             System.err.println("strand-bench: closing the client: " + ex);
+        }
+    }
+
+    /**
+     * Says so when the server's journal already holds events: the run writes its commands into that journal for
+     * good (under its own account prefix, so it touches no existing account), which is not what one wants against a
+     * server holding real data. A server that does not answer {@code GET /stats} is not warned about.
+     */
+    private static void warnIfTheServerHoldsData(final HttpClientAgent http, final LoadOptions o, final PrintStream out)
+    {
+        final RequestOptions r = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(o.url + "/stats")
+            .setConnectTimeout(5_000).setIdleTimeout(5_000);
+        if (o.apiKey != null)
+        {
+            r.putHeader(o.apiKeyHeader, "authorization".equalsIgnoreCase(o.apiKeyHeader) ? "Bearer " + o.apiKey : o.apiKey);
+        }
+        try
+        {
+            final io.vertx.core.buffer.Buffer body = http.request(r).compose(req -> req.send())
+                .compose(resp -> resp.statusCode() == 200 ? resp.body() : io.vertx.core.Future.succeededFuture(null))
+                .await(10, TimeUnit.SECONDS);
+            if (body == null)
+            {
+                return;
+            }
+            final long events = new io.vertx.core.json.JsonObject(body).getLong("journalPosition", 0L);
+            if (events > 0)
+            {
+                out.printf(Locale.ROOT, "warning: %s already holds %,d events; this run adds its commands to that journal " +
+                    "for good (accounts prefixed '%s', so no existing account is touched). Run against a server with its " +
+                    "own --data-dir to keep benchmark commands out of real data.%n", o.url, events, o.accountPrefix);
+            }
+        }
+        catch (final java.util.concurrent.TimeoutException | RuntimeException ex)
+        {
+            // not a Strand server with /stats (the bare echo server): nothing to warn about
         }
     }
 

@@ -35,6 +35,7 @@ class WarmUpBacklogTest
     private final AtomicLong served = new AtomicLong();
     private volatile long coldRequests;
     private volatile long coldMillis;
+    private volatile long journalPosition;
 
     @TempDir
     Path out;
@@ -46,6 +47,11 @@ class WarmUpBacklogTest
         serial = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-server-service"));
         server = vertx.createHttpServer().requestHandler(request ->
         {
+            if (request.path().equals("/stats"))
+            {
+                request.response().end("{\"journalPosition\":" + journalPosition + "}");
+                return;
+            }
             if (request.path().equals("/health/ready"))
             {
                 request.response().end("{\"status\":\"UP\"}");
@@ -97,6 +103,20 @@ class WarmUpBacklogTest
         assertThat(run.status).as(run.output).isEqualTo(1);
         assertThat(run.errors).contains("the warm-up's backlog did not drain").contains("lower --rate or lengthen --warmup");
         assertThat(run.errors.lines().filter(l -> l.startsWith("strand-bench: ")).count()).as(run.errors).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWarnBeforeWritingIntoAServerThatAlreadyHoldsEvents() throws Exception
+    {
+        journalPosition = 0;
+        final Run fresh = run("--warmup", "0s", "--duration", "1s", "--account-prefix", "bench-a-");
+        journalPosition = 1_234;
+        final Run used = run("--warmup", "0s", "--duration", "1s", "--account-prefix", "bench-b-");
+
+        assertThat(fresh.status).as(fresh.output).isZero();
+        assertThat(fresh.output).doesNotContain("already holds");
+        assertThat(used.status).as(used.output).isZero();
+        assertThat(used.output).contains("already holds 1,234 events").contains("accounts prefixed 'bench-b-'");
     }
 
     private Run run(final String... timing) throws Exception
