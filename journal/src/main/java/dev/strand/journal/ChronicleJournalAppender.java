@@ -106,6 +106,7 @@ final class ChronicleJournalAppender implements JournalAppender
         final String correlationId,
         final String causationId,
         final long commandFingerprint,
+        final String traceparent,
         final DirectBuffer payload,
         final int offset,
         final int length)
@@ -120,7 +121,7 @@ final class ChronicleJournalAppender implements JournalAppender
             throw new IllegalStateException("position " + position + " is not the next position " + expected);
         }
         encoder.add(position, aggregateType, aggregateId, version, eventType, schemaVersion, timestampMicros, commandId,
-            correlationId, causationId, commandFingerprint, payload, offset, length);
+            correlationId, causationId, commandFingerprint, traceparent, payload, offset, length);
     }
 
     /**

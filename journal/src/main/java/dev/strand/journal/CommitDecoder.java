@@ -37,7 +37,8 @@ final class CommitDecoder
                 Integer.toHexString(computed) + ')';
         }
         final int version = buffer.getByte(VERSION_OFFSET) & 0xFF;
-        if (version != FORMAT_VERSION && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_1)
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_3 && version != FORMAT_VERSION_2 &&
+            version != FORMAT_VERSION_1)
         {
             return "unknown record format version " + version;
         }
@@ -77,6 +78,23 @@ final class CommitDecoder
                 }
                 p += FINGERPRINT_LENGTH;
             }
+            if (version == FORMAT_VERSION && (flags & ~KNOWN_FLAGS & 0xFFFF) != 0)
+            {
+                return "event " + i + " has unknown flags " + Integer.toHexString(flags & 0xFFFF);
+            }
+            if ((flags & FLAG_TRACE) != 0)
+            {
+                if (version != FORMAT_VERSION || p + TRACE_LENGTH > end)
+                {
+                    return "event " + i + " trace context is not allowed in version " + version +
+                        " or overruns the record";
+                }
+                if (!traceIdsValid(buffer, p))
+                {
+                    return "event " + i + " trace context has an all-zero trace-id or parent-id";
+                }
+                p += TRACE_LENGTH;
+            }
             final int strings = causationIsCommand ? 5 : 6;
             for (int s = 0; s < strings; s++)
             {
@@ -98,6 +116,12 @@ final class CommitDecoder
             return "record has " + (end - p) + " trailing bytes";
         }
         return null;
+    }
+
+    private static boolean traceIdsValid(final DirectBuffer buffer, final int at)
+    {
+        return (TraceContext.traceIdHigh(buffer, at) != 0 || TraceContext.traceIdLow(buffer, at) != 0) &&
+            TraceContext.parentId(buffer, at) != 0;
     }
 
     /**
@@ -151,7 +175,8 @@ final class CommitDecoder
         final int payloadLength = buffer.getInt(offset + EVENT_PAYLOAD_LENGTH_OFFSET, LE);
         final int flags = buffer.getShort(offset + EVENT_FLAGS_OFFSET, LE);
         final boolean causationIsCommand = (flags & FLAG_CAUSATION_IS_COMMAND) != 0;
-        int p = offset + EVENT_HEADER_LENGTH + ((flags & FLAG_FINGERPRINT) != 0 ? FINGERPRINT_LENGTH : 0);
+        int p = offset + EVENT_HEADER_LENGTH + ((flags & FLAG_FINGERPRINT) != 0 ? FINGERPRINT_LENGTH : 0) +
+            ((flags & FLAG_TRACE) != 0 ? TRACE_LENGTH : 0);
         final int strings = causationIsCommand ? 5 : 6;
         for (int s = 0; s < strings; s++)
         {
@@ -182,6 +207,19 @@ final class CommitDecoder
         {
             fingerprint = buffer.getLong(p, LE);
             p += FINGERPRINT_LENGTH;
+        }
+        final boolean traced = (flags & FLAG_TRACE) != 0;
+        long traceHigh = 0;
+        long traceLow = 0;
+        long parentId = 0;
+        int traceFlags = 0;
+        if (traced)
+        {
+            traceHigh = TraceContext.traceIdHigh(buffer, p);
+            traceLow = TraceContext.traceIdLow(buffer, p);
+            parentId = TraceContext.parentId(buffer, p);
+            traceFlags = TraceContext.flags(buffer, p);
+            p += TRACE_LENGTH;
         }
 
         int len = buffer.getShort(p, LE) & 0xFFFF;
@@ -218,6 +256,7 @@ final class CommitDecoder
 
         into.set(position, version, timestamp, schema, aggregateType, aggregateId, eventType, commandId, correlationId,
             causationId, fingerprint, buffer, p, payloadLength, commitFirst, commitLast);
+        into.trace(traced, traceHigh, traceLow, parentId, traceFlags);
         return p + payloadLength;
     }
 }

@@ -55,6 +55,7 @@ final class CommitEncoder
         final String correlationId,
         final String causationId,
         final long commandFingerprint,
+        final String traceparent,
         final DirectBuffer payload,
         final int offset,
         final int length)
@@ -64,6 +65,11 @@ final class CommitEncoder
         {
             throw new IllegalArgumentException("payload range offset=" + offset + " length=" + length +
                 " is outside the buffer (capacity " + (payload == null ? 0 : payload.capacity()) + ")");
+        }
+        if (traceparent != null && !TraceContext.isStorable(traceparent))
+        {
+            throw new IllegalArgumentException("traceparent must be a W3C traceparent of version 00 (lowercase hex, " +
+                "ids not all zero), was '" + traceparent + "'");
         }
         final int start = limit;
         final boolean causationIsCommand = causationId != null && causationId.equals(commandId);
@@ -76,7 +82,7 @@ final class CommitEncoder
             buffer.putInt(start + EVENT_SCHEMA_OFFSET, schemaVersion, LE);
             buffer.putInt(start + EVENT_PAYLOAD_LENGTH_OFFSET, length, LE);
             final int flags = (causationIsCommand ? FLAG_CAUSATION_IS_COMMAND : 0) |
-                (commandFingerprint != 0 ? FLAG_FINGERPRINT : 0);
+                (commandFingerprint != 0 ? FLAG_FINGERPRINT : 0) | (traceparent != null ? FLAG_TRACE : 0);
             buffer.putShort(start + EVENT_FLAGS_OFFSET, (short)flags, LE);
             buffer.putShort(start + EVENT_FLAGS_OFFSET + 2, (short)0, LE);
             int p = start + EVENT_HEADER_LENGTH;
@@ -85,6 +91,12 @@ final class CommitEncoder
                 buffer.checkLimit(p + FINGERPRINT_LENGTH);
                 buffer.putLong(p, commandFingerprint, LE);
                 p += FINGERPRINT_LENGTH;
+            }
+            if (traceparent != null)
+            {
+                buffer.checkLimit(p + TRACE_LENGTH);
+                TraceContext.put(buffer, p, traceparent);
+                p += TRACE_LENGTH;
             }
             p = putString(p, aggregateType, "aggregateType");
             p = putString(p, aggregateId, "aggregateId");
@@ -133,7 +145,8 @@ final class CommitEncoder
 
     /**
      * Writes the commit header and the CRC32C trailer of format {@value CommitFormat#FORMAT_VERSION_2}, without a
-     * chain hash: what journals written before the hash chain hold. Only for measuring what the chain costs.
+     * chain hash: what journals written before the hash chain hold. Only for measuring what the chain costs (and only
+     * for commits without trace contexts, which format 2 cannot hold).
      *
      * @return the full length of the encoded commit, CRC included.
      */

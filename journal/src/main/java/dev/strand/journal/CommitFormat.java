@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * commit header (16 bytes)
- *   0  u8   format version (3; versions 1 and 2, without the hash chain, are still read)
+ *   0  u8   format version (4; version 3, without trace contexts, and versions 1 and 2, without the hash chain
+ *           either, are still read)
  *   1  u8   commit flags (0, reserved)
  *   2  u16  reserved (0)
  *   4  i32  event count (&gt;= 1)
@@ -22,22 +23,27 @@ import java.util.zip.CRC32C;
  *  24  i32  schema version
  *  28  i32  payload length
  *  32  u16  event flags (bit 0: causation id equals command id and is not stored;
- *                        bit 1: a command fingerprint follows the fixed header, version 2)
+ *                        bit 1: a command fingerprint follows the fixed header, versions 2 to 4;
+ *                        bit 2: a trace context follows, version 4; other bits: refused in version 4)
  *  34  u16  reserved (0)
  * then, with flag bit 1, i64 command fingerprint (a hash of the command's type, aggregate, expected version and
  *   data, kept on the first event of each command so a reused command id can be told from a repeat)
+ * then, with flag bit 2, the W3C trace context of the command (25 bytes: trace-id 16 bytes, parent-id 8 bytes,
+ *   trace-flags 1 byte; the traceparent of version 00 they make)
  * then strings, each u16 UTF-8 byte length (0xFFFF = null) + bytes:
  *   aggregate type, aggregate id, event type, command id, correlation id, causation id (absent if flag bit 0)
  * then the payload bytes
  * trailer
- *   32 bytes  chain hash (version 3 only): SHA-256 of the previous commit's chain hash (32 zero bytes before the
+ *   32 bytes  chain hash (versions 3 and 4): SHA-256 of the previous commit's chain hash (32 zero bytes before the
  *             first commit of version 3) followed by every byte of this record before the chain hash
  *   i32       CRC32C of every byte before it
  * </pre>
  */
 final class CommitFormat
 {
-    static final byte FORMAT_VERSION = 3;
+    static final byte FORMAT_VERSION = 4;
+    /** The hash chain, no trace contexts; read as written. */
+    static final byte FORMAT_VERSION_3 = 3;
     /** Command fingerprints, no hash chain; read as written. */
     static final byte FORMAT_VERSION_2 = 2;
     /** The first format: no command fingerprints, no hash chain; read as written. */
@@ -60,6 +66,11 @@ final class CommitFormat
     static final int FLAG_CAUSATION_IS_COMMAND = 1;
     static final int FLAG_FINGERPRINT = 2;
     static final int FINGERPRINT_LENGTH = 8;
+    static final int FLAG_TRACE = 4;
+    static final int KNOWN_FLAGS = FLAG_CAUSATION_IS_COMMAND | FLAG_FINGERPRINT | FLAG_TRACE;
+    static final int TRACE_ID_LENGTH = 16;
+    static final int PARENT_ID_LENGTH = 8;
+    static final int TRACE_LENGTH = TRACE_ID_LENGTH + PARENT_ID_LENGTH + 1;
 
     static final int NULL_STRING = 0xFFFF;
     static final int MAX_STRING_BYTES = 0xFFFE;
@@ -77,7 +88,7 @@ final class CommitFormat
      */
     static boolean chained(final int version)
     {
-        return version >= FORMAT_VERSION;
+        return version >= FORMAT_VERSION_3;
     }
 
     /**

@@ -28,6 +28,11 @@ public final class EventRecord
     private int payloadLength;
     private long commitFirstPosition;
     private long commitLastPosition;
+    private boolean traced;
+    private long traceIdHigh;
+    private long traceIdLow;
+    private long parentId;
+    private int traceFlags;
     private DirectBuffer chainHash = EMPTY;
     private int chainHashOffset = -1;
 
@@ -123,6 +128,30 @@ public final class EventRecord
     /**
      * @return the buffer holding the payload at {@link #payloadOffset()}; valid until the reader's next call.
      */
+    /**
+     * @return whether the event was journaled with the W3C trace context of its command.
+     */
+    public boolean hasTraceContext()
+    {
+        return traced;
+    }
+
+    /**
+     * @return the W3C traceparent (version 00) the event was journaled with, or null; formatted on each call.
+     */
+    public String traceparent()
+    {
+        return traced ? TraceContext.format(traceIdHigh, traceIdLow, parentId, traceFlags) : null;
+    }
+
+    /**
+     * @return the 32 hex digits of the trace-id the event was journaled with, or null; formatted on each call.
+     */
+    public String traceId()
+    {
+        return traced ? TraceContext.traceId(traceIdHigh, traceIdLow) : null;
+    }
+
     public DirectBuffer payload()
     {
         return payload;
@@ -209,6 +238,7 @@ public final class EventRecord
         payload.getBytes(payloadOffset, bytes);
         copy.set(position, version, timestampMicros, schemaVersion, aggregateType, aggregateId, eventType, commandId,
             correlationId, causationId, commandFingerprint, new UnsafeBuffer(bytes), 0, payloadLength, commitFirstPosition, commitLastPosition);
+        copy.trace(traced, traceIdHigh, traceIdLow, parentId, traceFlags);
         if (chainHashOffset >= 0)
         {
             final byte[] hash = new byte[ChainHash.LENGTH];
@@ -254,6 +284,16 @@ public final class EventRecord
         this.commitLastPosition = commitLastPosition;
     }
 
+    void trace(final boolean traced, final long traceIdHigh, final long traceIdLow, final long parentId,
+        final int traceFlags)
+    {
+        this.traced = traced;
+        this.traceIdHigh = traceIdHigh;
+        this.traceIdLow = traceIdLow;
+        this.parentId = parentId;
+        this.traceFlags = traceFlags;
+    }
+
     /**
      * The chain hash of the event's commit is at {@code offset} of {@code buffer} ({@code -1}: none).
      */
@@ -271,6 +311,7 @@ public final class EventRecord
         return "EventRecord{position=" + position + ", commit=[" + commitFirstPosition + ".." + commitLastPosition +
             "], aggregate=" + aggregateType + '/' + aggregateId + ", version=" + version + ", eventType=" + eventType +
             ", schemaVersion=" + schemaVersion + ", timestampMicros=" + timestampMicros + ", commandId=" + commandId +
-            ", correlationId=" + correlationId + ", causationId=" + causationId + ", payloadLength=" + payloadLength + '}';
+            ", correlationId=" + correlationId + ", causationId=" + causationId +
+            (traced ? ", traceparent=" + traceparent() : "") + ", payloadLength=" + payloadLength + '}';
     }
 }

@@ -66,6 +66,33 @@ public interface JournalAppender
      * with the command's fingerprint (0 for none), kept on the first event of each command: the engine tells a
      * repeat of a command from a different command that reuses its id by it.
      */
+    default void add(
+        long position,
+        String aggregateType,
+        String aggregateId,
+        long version,
+        String eventType,
+        int schemaVersion,
+        long timestampMicros,
+        String commandId,
+        String correlationId,
+        String causationId,
+        long commandFingerprint,
+        DirectBuffer payload,
+        int offset,
+        int length)
+    {
+        add(position, aggregateType, aggregateId, version, eventType, schemaVersion, timestampMicros, commandId,
+            correlationId, causationId, commandFingerprint, null, payload, offset, length);
+    }
+
+    /**
+     * As {@link #add(long, String, String, long, String, int, long, String, String, String, long, DirectBuffer, int,
+     * int)}, with the W3C trace context of the command that produced the event (null for none), kept with the event.
+     *
+     * @param traceparent a traceparent of version 00 in lowercase ({@link TraceContext#isStorable}), or null.
+     * @throws IllegalArgumentException also for a traceparent the journal cannot store.
+     */
     void add(
         long position,
         String aggregateType,
@@ -78,6 +105,7 @@ public interface JournalAppender
         String correlationId,
         String causationId,
         long commandFingerprint,
+        String traceparent,
         DirectBuffer payload,
         int offset,
         int length);

@@ -54,7 +54,7 @@ class HashChainTest
         final MessageDigest sha = MessageDigest.getInstance("SHA-256");
         for (final byte[] record : records)
         {
-            assertThat(record[0]).as("format version").isEqualTo((byte)3);
+            assertThat(record[0]).as("format version").isEqualTo((byte)4);
             final int hashAt = record.length - 4 - 32;
             sha.update(previous);
             sha.update(record, 0, hashAt);

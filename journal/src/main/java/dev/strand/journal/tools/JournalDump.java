@@ -80,8 +80,12 @@ public final class JournalDump
             .append(" event=").append(e.eventType()).append('@').append(e.schemaVersion())
             .append(" command=").append(e.commandId())
             .append(" correlation=").append(e.correlationId())
-            .append(" causation=").append(e.causationId())
-            .append(" payload=").append(e.payloadLength()).append("B:");
+            .append(" causation=").append(e.causationId());
+        if (e.hasTraceContext())
+        {
+            sb.append(" traceparent=").append(e.traceparent());
+        }
+        sb.append(" payload=").append(e.payloadLength()).append("B:");
         final int preview = Math.min(e.payloadLength(), PAYLOAD_PREVIEW_BYTES);
         for (int i = 0; i < preview; i++)
         {
