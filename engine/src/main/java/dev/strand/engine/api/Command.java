@@ -21,6 +21,7 @@ public final class Command
     private final long timestampMicros;
     private final long fingerprint;
     private final Object wireForm;
+    private final String traceparent;
 
     /**
      * A command without a fingerprint: a reuse of its id for a different command cannot be detected (the engine then
@@ -52,7 +53,8 @@ public final class Command
         final long timestampMicros,
         final long fingerprint)
     {
-        this(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros, fingerprint, null);
+        this(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros, fingerprint, null,
+            null);
     }
 
     private Command(
@@ -64,9 +66,11 @@ public final class Command
         final Object payload,
         final long timestampMicros,
         final long fingerprint,
-        final Object wireForm)
+        final Object wireForm,
+        final String traceparent)
     {
         this.wireForm = wireForm;
+        this.traceparent = traceparent;
         this.commandId = commandId;
         this.type = type;
         this.aggregateId = aggregateId;
@@ -129,7 +133,31 @@ public final class Command
     public Command withWireForm(final Object form)
     {
         return new Command(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros,
-            fingerprint, form);
+            fingerprint, form, traceparent);
+    }
+
+    /**
+     * @param traceparent the W3C trace context the caller sent with the command, as {@link TraceParent#parse} keeps it
+     *                    (null: none); journaled with each of its events.
+     * @return this command carrying {@code traceparent}.
+     * @throws InvalidCommandException INVALID_FIELD naming {@code traceparent} when it is not a version-00
+     *                                 traceparent ({@link TraceParent#parse} of it would not return it unchanged).
+     */
+    public Command withTraceparent(final String traceparent)
+    {
+        if (traceparent != null && !traceparent.equals(TraceParent.parse(traceparent)))
+        {
+            throw new InvalidCommandException(Rejection.invalidField(TraceParent.FIELD,
+                "traceparent must be kept in its version-00 form; use TraceParent.parse"));
+        }
+        return new Command(commandId, type, aggregateId, expectedVersion, correlationId, payload, timestampMicros,
+            fingerprint, wireForm, traceparent);
+    }
+
+    /** @return the W3C traceparent the command carries (version 00), or null. */
+    public String traceparent()
+    {
+        return traceparent;
     }
 
     /** @return what {@link #withWireForm} attached, or null. */
@@ -141,6 +169,7 @@ public final class Command
     @Override
     public String toString()
     {
-        return "Command{" + type.name() + " " + aggregateId + " id=" + commandId + "}";
+        return "Command{" + type.name() + " " + aggregateId + " id=" + commandId +
+            (traceparent != null ? " traceparent=" + traceparent : "") + "}";
     }
 }

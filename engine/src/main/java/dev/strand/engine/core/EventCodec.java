@@ -60,6 +60,7 @@ final class EventCodec
             record.commandId(),
             record.correlationId(),
             record.causationId(),
-            decode(type, record));
+            decode(type, record),
+            record.traceparent());
     }
 }

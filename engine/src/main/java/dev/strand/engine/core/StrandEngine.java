@@ -162,8 +162,7 @@ public final class StrandEngine implements Engine
 
     private static void moduleFailed(final Command command, final Throwable cause)
     {
-        LOG.error("handler of {} for aggregate {} (command {}) threw; command rejected",
-            command.type().name(), command.aggregateId(), command.commandId(), cause);
+        CommandLogging.handlerFailed(LOG, command, cause);
     }
 
     /**

@@ -209,9 +209,10 @@ public final class UnitOfWork implements DecideContext<Object>
                 final boolean firstOfCommand = i == 0 || pending.get(i - 1).command != c;
                 journal.add(e.position, e.module.aggregateType(), e.aggregateId, e.version, e.type.name(),
                     e.type.schemaVersion(), c.timestampMicros(), c.commandId(), c.correlationId(), c.commandId(),
-                    firstOfCommand ? c.fingerprint() : 0, payloadWriter.buffer(), 0, payloadWriter.length());
+                    firstOfCommand ? c.fingerprint() : 0, c.traceparent(), payloadWriter.buffer(), 0,
+                    payloadWriter.length());
                 recorded.add(new RecordedEvent(e.position, e.module.aggregateType(), e.aggregateId, e.version, e.type,
-                    c.timestampMicros(), c.commandId(), c.correlationId(), c.commandId(), e.event));
+                    c.timestampMicros(), c.commandId(), c.correlationId(), c.commandId(), e.event, c.traceparent()));
             }
             journal.commit();
             done = true;

@@ -184,7 +184,7 @@ class UnitOfWorkTest
         public void add(final long position, final String aggregateType, final String aggregateId, final long version,
             final String eventType, final int schemaVersion, final long timestampMicros, final String commandId,
             final String correlationId, final String causationId, final long commandFingerprint,
-            final DirectBuffer payload, final int offset, final int length)
+            final String traceparent, final DirectBuffer payload, final int offset, final int length)
         {
             open.add(new Event(position, aggregateId, commandId, commandFingerprint));
         }
