@@ -22,17 +22,23 @@ import static dev.strand.cluster.WireBuffers.need;
  * ({@link CommandFactory#rebuild}); the fingerprint folded at ingress must come out equal.
  *
  * <pre>
- * message:  version u8 (1) | kind u8 (1 single, 2 batch, 3 atomic batch) | reserved u16 | count i32 |
+ * message:  version u8 (2) | kind u8 (1 single, 2 batch, 3 atomic batch) | reserved u16 | count i32 |
  *           correlationId i64 (the client's, echoed in the reply) | command * count
  * command:  timestampMicros i64 | expectedVersion i64 | fingerprint i64 | commandId str | type str |
- *           aggregateId str | correlationId str | readCount i32 | read * readCount
+ *           aggregateId str | correlationId str | readCount i32 | read * readCount | traceparent str
  * read:     kind u8 (1 long, 2 string, 3 boolean) | name str | value (i64 | str | u8)
  * str:      length i32 (-1 = null) | UTF-8 bytes;   all integers little-endian
  * </pre>
+ *
+ * The traceparent (W3C, version 00, or null) travels last, so that every member journals it with the command's
+ * events; a command's wire form ({@link Command#wireForm}) stops before it, since the gateway attaches the trace context
+ * after the command is built ({@link Command#withTraceparent}), and {@link #message} writes it. Version 1 (before
+ * trace contexts) is still read: its commands have none.
  */
 final class CommandMessages
 {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    static final byte VERSION_1 = 1;
     static final byte SINGLE = 1;
     static final byte BATCH = 2;
     static final byte ATOMIC_BATCH = 3;
@@ -65,6 +71,7 @@ final class CommandMessages
         private int offset = HEADER_LENGTH;
         private int readCount;
         private int lastStart = HEADER_LENGTH;
+        private int lastFormEnd = HEADER_LENGTH;
 
         Encoder(final byte kind)
         {
@@ -111,14 +118,18 @@ final class CommandMessages
             buffer.putLong(start + Long.BYTES, expectedVersion, ORDER);
             buffer.putLong(start + 2 * Long.BYTES, command.fingerprint(), ORDER);
             buffer.putInt(readCountAt, readCount, ORDER);
+            lastFormEnd = offset;
+            offset = WireBuffers.putString(buffer, offset, null);
             commands.add(command);
             return command;
         }
 
-        /** The encoded form of the last command added (as {@link #message} puts it into a message). */
+        /**
+         * The encoded form of the last command added, without its traceparent (which {@link #message} puts after it).
+         */
         byte[] lastCommandBytes()
         {
-            final byte[] bytes = new byte[offset - lastStart];
+            final byte[] bytes = new byte[lastFormEnd - lastStart];
             buffer.getBytes(lastStart, bytes);
             return bytes;
         }
@@ -192,7 +203,8 @@ final class CommandMessages
             {
                 throw new IllegalArgumentException("command " + c.commandId() + " was not built by the cluster's ingress");
             }
-            length += form.length;
+            length += form.length + Integer.BYTES +
+                (c.traceparent() == null ? 0 : c.traceparent().length()); // a traceparent is ASCII
         }
         final byte[] message = new byte[length];
         final UnsafeBuffer buffer = new UnsafeBuffer(message);
@@ -204,7 +216,7 @@ final class CommandMessages
         {
             final byte[] form = (byte[])c.wireForm();
             buffer.putBytes(at, form);
-            at += form.length;
+            at = WireBuffers.putString(buffer, at + form.length, c.traceparent());
         }
         return message;
     }
@@ -225,6 +237,7 @@ final class CommandMessages
         private DirectBuffer buffer;
         private int limit;
         private int offset;
+        private byte version;
         private byte kind;
         private int count;
         private long correlationId;
@@ -242,11 +255,11 @@ final class CommandMessages
             this.buffer = message;
             this.limit = messageOffset + length;
             need(messageOffset, HEADER_LENGTH, limit);
-            final byte version = message.getByte(messageOffset + VERSION_OFFSET);
-            if (version != VERSION)
+            version = message.getByte(messageOffset + VERSION_OFFSET);
+            if (version != VERSION && version != VERSION_1)
             {
                 throw new WireBuffers.MalformedMessageException("unknown command message version " + version +
-                    " (this build reads " + VERSION + ")");
+                    " (this build reads " + VERSION_1 + " and " + VERSION + ")");
             }
             kind = message.getByte(messageOffset + KIND_OFFSET);
             if (kind != SINGLE && kind != BATCH && kind != ATOMIC_BATCH)
@@ -315,7 +328,21 @@ final class CommandMessages
                     " fields of command " + commandId + " where ingress recorded " + readCount);
             }
             offset = reads.offset();
-            return command;
+            if (version == VERSION_1)
+            {
+                return command;
+            }
+            final String traceparent = WireBuffers.getString(buffer, offset, limit);
+            offset += WireBuffers.stringSize(buffer, offset, limit);
+            try
+            {
+                return traceparent == null ? command : command.withTraceparent(traceparent);
+            }
+            catch (final dev.strand.engine.api.InvalidCommandException ex)
+            {
+                throw new WireBuffers.MalformedMessageException("command " + commandId + " carries a traceparent that " +
+                    "is not version 00: " + ex.rejection().detail());
+            }
         }
     }
 

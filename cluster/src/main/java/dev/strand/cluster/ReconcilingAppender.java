@@ -55,8 +55,8 @@ final class ReconcilingAppender implements JournalAppender
     @Override
     public void add(final long position, final String aggregateType, final String aggregateId, final long version,
         final String eventType, final int schemaVersion, final long timestampMicros, final String commandId,
-        final String correlationId, final String causationId, final long commandFingerprint, final DirectBuffer payload,
-        final int offset, final int length)
+        final String correlationId, final String causationId, final long commandFingerprint, final String traceparent,
+        final DirectBuffer payload, final int offset, final int length)
     {
         if (!begun)
         {
@@ -83,7 +83,7 @@ final class ReconcilingAppender implements JournalAppender
             appender.begin();
         }
         appender.add(position, aggregateType, aggregateId, version, eventType, schemaVersion, timestampMicros,
-            commandId, correlationId, causationId, commandFingerprint, payload, offset, length);
+            commandId, correlationId, causationId, commandFingerprint, traceparent, payload, offset, length);
     }
 
     @Override

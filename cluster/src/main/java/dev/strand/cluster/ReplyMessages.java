@@ -25,19 +25,22 @@ import static dev.strand.cluster.WireBuffers.need;
  * The leader's answer to one command message, sent through egress to the session that offered it.
  *
  * <pre>
- * reply:    version u8 (1) | kind u8 (the message's) | reserved u16 | count i32 | correlationId i64 |
+ * reply:    version u8 (2) | kind u8 (the message's) | reserved u16 | count i32 | correlationId i64 |
  *           failedIndex i32 (atomic batch: the command that failed it, else -1) | result * count
  * result:   status u8 (1 accepted, 2 rejected, 3 replayed) | commandId str | then
  *           accepted, replayed: position i64 | eventCount i32 | event * eventCount
  *           rejected: kind str | code str | detail str | field str | currentVersion i64
  * event:    position i64 | version i64 | timestampMicros i64 | schemaVersion i32 | aggregateType str |
  *           aggregateId str | eventType str | commandId str | correlationId str | causationId str |
- *           payloadLength i32 | payload (the event codec's bytes, as journaled)
+ *           traceparent str (version 2) | payloadLength i32 | payload (the event codec's bytes, as journaled)
  * </pre>
+ *
+ * Version 1 (before trace contexts) is still read: its events have no traceparent.
  */
 final class ReplyMessages
 {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    static final byte VERSION_1 = 1;
     static final byte ACCEPTED = 1;
     static final byte REJECTED = 2;
     static final byte REPLAYED = 3;
@@ -88,7 +91,7 @@ final class ReplyMessages
                 e.writeData(payload);
                 event(e.position(), e.version(), e.timestampMicros(), e.schemaVersion(), e.aggregateType(),
                     e.aggregateId(), e.eventType(), e.commandId(), e.correlationId(), e.causationId(),
-                    payload.buffer(), 0, payload.length());
+                    e.traceparent(), payload.buffer(), 0, payload.length());
             }
         }
 
@@ -104,8 +107,8 @@ final class ReplyMessages
         void replayedEvent(final EventRecord r)
         {
             event(r.position(), r.version(), r.timestampMicros(), r.schemaVersion(), r.aggregateType(),
-                r.aggregateId(), r.eventType(), r.commandId(), r.correlationId(), r.causationId(), r.payload(),
-                r.payloadOffset(), r.payloadLength());
+                r.aggregateId(), r.eventType(), r.commandId(), r.correlationId(), r.causationId(), r.traceparent(),
+                r.payload(), r.payloadOffset(), r.payloadLength());
         }
 
         void endReplayed(final int at, final long position, final int eventCount)
@@ -145,8 +148,8 @@ final class ReplyMessages
 
         private void event(final long position, final long version, final long timestampMicros, final int schemaVersion,
             final String aggregateType, final String aggregateId, final String eventType, final String commandId,
-            final String correlationId, final String causationId, final DirectBuffer bytes, final int bytesOffset,
-            final int bytesLength)
+            final String correlationId, final String causationId, final String traceparent, final DirectBuffer bytes,
+            final int bytesOffset, final int bytesLength)
         {
             buffer.putLong(offset, position, ORDER);
             buffer.putLong(offset + 8, version, ORDER);
@@ -159,6 +162,7 @@ final class ReplyMessages
             offset = WireBuffers.putString(buffer, offset, commandId);
             offset = WireBuffers.putString(buffer, offset, correlationId);
             offset = WireBuffers.putString(buffer, offset, causationId);
+            offset = WireBuffers.putString(buffer, offset, traceparent);
             buffer.putInt(offset, bytesLength, ORDER);
             buffer.putBytes(offset + Integer.BYTES, bytes, bytesOffset, bytesLength);
             offset += Integer.BYTES + bytesLength;
@@ -169,7 +173,7 @@ final class ReplyMessages
     static long correlationId(final DirectBuffer buffer, final int offset, final int length)
     {
         need(offset, HEADER_LENGTH, offset + length);
-        if (buffer.getByte(offset) != VERSION)
+        if (buffer.getByte(offset) != VERSION && buffer.getByte(offset) != VERSION_1)
         {
             throw new WireBuffers.MalformedMessageException("unknown reply version " + buffer.getByte(offset));
         }
@@ -185,6 +189,11 @@ final class ReplyMessages
     {
         final int limit = offset + length;
         need(offset, HEADER_LENGTH, limit);
+        final byte replyVersion = buffer.getByte(offset);
+        if (replyVersion != VERSION && replyVersion != VERSION_1)
+        {
+            throw new WireBuffers.MalformedMessageException("unknown reply version " + replyVersion);
+        }
         final byte kind = buffer.getByte(offset + 1);
         final int count = buffer.getInt(offset + 4, ORDER);
         final int failedIndex = buffer.getInt(offset + FAILED_INDEX_OFFSET, ORDER);
@@ -237,6 +246,12 @@ final class ReplyMessages
                     strings[s] = WireBuffers.getString(buffer, at, limit);
                     at += WireBuffers.stringSize(buffer, at, limit);
                 }
+                String traceparent = null;
+                if (replyVersion != VERSION_1)
+                {
+                    traceparent = WireBuffers.getString(buffer, at, limit);
+                    at += WireBuffers.stringSize(buffer, at, limit);
+                }
                 need(at, Integer.BYTES, limit);
                 final int payloadLength = buffer.getInt(at, ORDER);
                 need(at + Integer.BYTES, payloadLength, limit);
@@ -254,7 +269,7 @@ final class ReplyMessages
                 final Object data = decoder.decode(reader.wrap(buffer, at + Integer.BYTES, payloadLength));
                 at += Integer.BYTES + payloadLength;
                 events.add(new RecordedEvent(eventPosition, strings[0], strings[1], version, type, timestampMicros,
-                    strings[3], strings[4], strings[5], data));
+                    strings[3], strings[4], strings[5], data, traceparent));
             }
             results.add(new CommandResult(commandId, null, status == REPLAYED, position, List.copyOf(events)));
         }

@@ -557,8 +557,7 @@ public final class StrandClusteredService implements ClusteredService
 
     private static void moduleFailed(final Command command, final Throwable cause)
     {
-        LOG.error("handler of {} for aggregate {} (command {}) threw; command rejected",
-            command.type().name(), command.aggregateId(), command.commandId(), cause);
+        dev.strand.engine.core.CommandLogging.handlerFailed(LOG, command, cause);
     }
 
     // Views for the node, from any thread.

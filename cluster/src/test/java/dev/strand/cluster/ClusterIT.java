@@ -3,6 +3,7 @@ package dev.strand.cluster;
 import dev.strand.engine.api.BatchResult;
 import dev.strand.engine.api.Command;
 import dev.strand.engine.api.CommandResult;
+import dev.strand.engine.api.RecordedEvent;
 import dev.strand.engine.spi.MapFieldReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +60,51 @@ class ClusterIT
             assertThat(first.events().get(0).data()).isEqualTo(original.events().get(0).data());
 
             cluster.awaitJournals(deposits.get(199).get().position(), 30_000);
+            assertIdentical(cluster);
+        }
+    }
+
+    @Test
+    void shouldJournalEachCommandsTraceparentOnEveryMember() throws Exception
+    {
+        final String tp1 = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        final String tp2 = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+        try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
+        {
+            cluster.awaitLeader(30_000);
+            final ClusterClient client = cluster.client();
+            open(client, "acc-1");
+            open(client, "acc-2");
+            final CommandResult traced = client.send(client.newCommand("dep-t", "Deposit", "acc-1", Command.ANY_VERSION,
+                null, new MapFieldReader(Map.of("amount", 5L))).withTraceparent(tp1)).get(30, TimeUnit.SECONDS);
+            assertThat(traced.events()).extracting(RecordedEvent::traceparent).as("the leader's reply").containsExactly(tp1);
+            final BatchResult batch = client.send(List.of(
+                client.newCommand("tr-t", "Transfer", "acc-1", Command.ANY_VERSION, null,
+                    new MapFieldReader(Map.of("to", "acc-2", "amount", 2L))).withTraceparent(tp2),
+                client.newCommand("dep-u", "Deposit", "acc-2", Command.ANY_VERSION, null,
+                    new MapFieldReader(Map.of("amount", 1L)))), true).get(30, TimeUnit.SECONDS);
+            assertThat(batch.failedIndex()).isEqualTo(-1);
+            assertThat(batch.results().get(0).events()).extracting(RecordedEvent::traceparent).containsOnly(tp2);
+            assertThat(batch.results().get(1).events()).extracting(RecordedEvent::traceparent).containsOnly((String)null);
+            final CommandResult replay = client.send(client.newCommand("dep-t", "Deposit", "acc-1", Command.ANY_VERSION,
+                null, new MapFieldReader(Map.of("amount", 5L))).withTraceparent(tp2)).get(30, TimeUnit.SECONDS);
+            assertThat(replay.replayed()).isTrue();
+            assertThat(replay.events()).extracting(RecordedEvent::traceparent).as("a replay: the original's trace")
+                .containsExactly(tp1);
+
+            final long last = batch.results().get(1).position();
+            cluster.awaitJournals(last, 30_000);
+            for (int i = 0; i < 3; i++)
+            {
+                final List<String> journal = ThreeNodeCluster.journalOf(cluster.node(i));
+                assertThat(journal).as("member " + i).hasSize((int)last);
+                assertThat(journal.get((int)traced.position() - 1)).as("member " + i).endsWith(" " + tp1);
+                for (final var e : batch.results().get(0).events())
+                {
+                    assertThat(journal.get((int)e.position() - 1)).as("member " + i).endsWith(" " + tp2);
+                }
+                assertThat(journal.get((int)last - 1)).as("member " + i).endsWith(" null");
+            }
             assertIdentical(cluster);
         }
     }

@@ -79,6 +79,62 @@ class CommandMessagesTest
     }
 
     @Test
+    void shouldCarryEachCommandsTraceparentAfterItsReads()
+    {
+        final String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        final Command traced = wireCommand("c-1", "acc-1", 5).withTraceparent(tp);
+        final Command plain = wireCommand("c-2", "acc-2", 6);
+        final UnsafeBuffer message = new UnsafeBuffer(CommandMessages.message(CommandMessages.BATCH, List.of(traced, plain)));
+        assertThat(message.getByte(0)).isEqualTo(CommandMessages.VERSION).isEqualTo((byte)2);
+        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity());
+        final Command tracedAgain = decoder.next();
+        final Command plainAgain = decoder.next();
+        assertSame(traced, tracedAgain);
+        assertSame(plain, plainAgain);
+        assertThat(tracedAgain.traceparent()).isEqualTo(tp);
+        assertThat(plainAgain.traceparent()).isNull();
+        assertThat(((LedgerCommands.Deposit)plainAgain.payload()).amount()).isEqualTo(6L);
+
+        final byte[] bad = CommandMessages.message(CommandMessages.SINGLE,
+            List.of(wireCommand("c-3", "acc-3", 1).withTraceparent(tp)));
+        final int at = bad.length - tp.length();
+        bad[at] = 'f';
+        bad[at + 1] = 'f';
+        assertThatThrownBy(() -> new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bad), 0, bad.length).next())
+            .isInstanceOf(WireBuffers.MalformedMessageException.class).hasMessageContaining("traceparent");
+    }
+
+    @Test
+    void shouldReadAVersion1MessageWithoutTraceparents()
+    {
+        final Command first = wireCommand("c-1", "acc-1", 5);
+        final Command second = wireCommand("c-2", "acc-2", 6);
+        final byte[] form1 = (byte[])first.wireForm();
+        final byte[] form2 = (byte[])second.wireForm();
+        // a version-1 message is the header and the commands' forms, nothing after each
+        final byte[] v1 = new byte[CommandMessages.HEADER_LENGTH + form1.length + form2.length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(v1);
+        buffer.putByte(CommandMessages.VERSION_OFFSET, CommandMessages.VERSION_1);
+        buffer.putByte(CommandMessages.KIND_OFFSET, CommandMessages.BATCH);
+        buffer.putInt(CommandMessages.COUNT_OFFSET, 2, WireBuffers.ORDER);
+        buffer.putBytes(CommandMessages.HEADER_LENGTH, form1);
+        buffer.putBytes(CommandMessages.HEADER_LENGTH + form1.length, form2);
+        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(buffer, 0, v1.length);
+        assertSame(first, decoder.next());
+        final Command secondAgain = decoder.next();
+        assertSame(second, secondAgain);
+        assertThat(secondAgain.traceparent()).isNull();
+    }
+
+    private Command wireCommand(final String id, final String account, final long amount)
+    {
+        final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
+        final Command command = encoder.add(ingress, id, "Deposit", account, Command.ANY_VERSION, null,
+            new MapFieldReader(Map.of("amount", amount)));
+        return command.withWireForm(encoder.lastCommandBytes());
+    }
+
+    @Test
     void shouldRefuseAnUnknownVersion()
     {
         final byte[] bytes = new byte[CommandMessages.HEADER_LENGTH];

@@ -142,7 +142,7 @@ final class ThreeNodeCluster implements AutoCloseable
             .pollInterval(java.time.Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 
-    /** One line per journaled event: position, aggregate, version, type, command id, timestamp. */
+    /** One line per journaled event: position, aggregate, version, type, command id, timestamp, fingerprint, trace. */
     static List<String> journalOf(final ClusterNode node)
     {
         final List<String> lines = new ArrayList<>();
@@ -153,7 +153,7 @@ final class ThreeNodeCluster implements AutoCloseable
             while (reader.next(r))
             {
                 lines.add(r.position() + " " + r.aggregateId() + " v" + r.version() + " " + r.eventType() + " " +
-                    r.commandId() + " " + r.timestampMicros() + " " + r.commandFingerprint());
+                    r.commandId() + " " + r.timestampMicros() + " " + r.commandFingerprint() + " " + r.traceparent());
             }
         }
         return lines;
