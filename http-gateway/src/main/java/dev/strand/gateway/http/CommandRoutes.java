@@ -59,7 +59,7 @@ final class CommandRoutes
         final Command command;
         try
         {
-            command = JsonCodec.toCommand(engine, decode(ctx.body().buffer()));
+            command = JsonCodec.toCommand(engine, decode(ctx.body().buffer()), traceparentHeader(ctx), false);
         }
         catch (final ProblemException ex)
         {
@@ -89,8 +89,10 @@ final class CommandRoutes
         final JsonObject body;
         final boolean atomic;
         final JsonArray items;
+        final String traceparent;
         try
         {
+            traceparent = traceparentHeader(ctx);
             final Object decoded = decode(ctx.body().buffer());
             if (!(decoded instanceof JsonObject object))
             {
@@ -123,7 +125,7 @@ final class CommandRoutes
             try
             {
                 indexOfValid[valid.size()] = i;
-                valid.add(JsonCodec.toCommand(engine, items.getValue(i)));
+                valid.add(JsonCodec.toCommand(engine, items.getValue(i), traceparent, true));
             }
             catch (final ProblemException ex)
             {
@@ -206,6 +208,21 @@ final class CommandRoutes
             throw new UncheckedIOException(ex);
         }
         return Buffer.buffer(out.toByteArray());
+    }
+
+    /**
+     * The request's {@code traceparent} header as sent, or null; more than one is 400 INVALID_FIELD (the W3C
+     * specification lets a receiver take none of several). Checked against the W3C rules with the command.
+     */
+    static String traceparentHeader(final RoutingContext ctx)
+    {
+        final List<String> values = ctx.request().headers().getAll(JsonCodec.TRACEPARENT);
+        if (values.size() > 1)
+        {
+            throw new ProblemException(Problem.invalidField(JsonCodec.TRACEPARENT,
+                "the request has " + values.size() + " traceparent headers; a request carries at most one"));
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     private static boolean allUnavailable(final List<CommandResult> results)

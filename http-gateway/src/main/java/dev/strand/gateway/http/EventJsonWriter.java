@@ -111,6 +111,10 @@ final class EventJsonWriter
         g.writeStringField("commandId", e.commandId());
         g.writeStringField("correlationId", e.correlationId());
         g.writeStringField("causationId", e.causationId());
+        if (e.traceparent() != null)
+        {
+            g.writeStringField("traceparent", e.traceparent());
+        }
         g.writeObjectFieldStart("data");
         e.writeData(new GeneratorFieldWriter(g));
         g.writeEndObject();

@@ -1,5 +1,6 @@
 package dev.strand.gateway.http;
 
+import dev.strand.engine.core.CommandLogging;
 import dev.strand.gateway.GatewayConfig;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -215,6 +216,24 @@ public final class HttpVerticle extends VerticleBase
         return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
 
+    /** The request's one valid traceparent header (version 00), or null: for the log line of a failed request. */
+    private static String requestTraceparent(final RoutingContext ctx)
+    {
+        final java.util.List<String> values = ctx.request().headers().getAll(JsonCodec.TRACEPARENT);
+        if (values.size() != 1)
+        {
+            return null;
+        }
+        try
+        {
+            return dev.strand.engine.api.TraceParent.parse(values.get(0));
+        }
+        catch (final dev.strand.engine.api.InvalidCommandException ex)
+        {
+            return null;
+        }
+    }
+
     /** Every failure and unmatched route ends here: a problem body, never a stack trace. */
     private void failure(final RoutingContext ctx)
     {
@@ -243,7 +262,9 @@ public final class HttpVerticle extends VerticleBase
         }
         if (problem.status() >= 500 && problem.status() != 503)
         {
-            LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), status, cause);
+            final String traceparent = requestTraceparent(ctx);
+            CommandLogging.with(LOG.atError(), traceparent).setCause(cause).log("{} {} failed with {}{}",
+                ctx.request().method(), ctx.request().path(), status, CommandLogging.trace(traceparent));
         }
         if (problem.status() == 413)
         {

@@ -5,6 +5,7 @@ import dev.strand.engine.api.Command;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.InvalidCommandException;
 import dev.strand.engine.api.SnapshotSummary;
+import dev.strand.engine.api.TraceParent;
 import dev.strand.engine.spi.InvalidFieldException;
 import dev.strand.engine.spi.MapFieldReader;
 import dev.strand.engine.spi.MapFieldWriter;
@@ -26,6 +27,11 @@ public final class JsonCodec
 {
     /** The fields of a command envelope; any other is UNKNOWN_FIELD. */
     static final List<String> ENVELOPE_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion", "correlationId", "data");
+    /** The fields of a batch item: the envelope's and its own W3C {@code traceparent}. */
+    static final List<String> BATCH_ITEM_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion",
+        "correlationId", "traceparent", "data");
+    /** The W3C Trace Context header, and the batch item field of the same name. */
+    static final String TRACEPARENT = TraceParent.FIELD;
     /** Longest field name quoted back in a problem; a longer one is cut (a hostile body may carry a 1 MB key). */
     private static final int MAX_QUOTED_NAME = 128;
 
@@ -42,16 +48,41 @@ public final class JsonCodec
      */
     static Command toCommand(final Engine engine, final Object body)
     {
+        return toCommand(engine, body, null, false);
+    }
+
+    /**
+     * As {@link #toCommand(Engine, Object)}, with a W3C trace context: a batch item's own {@code traceparent} field,
+     * else {@code headerTraceparent} (the request's header), checked by {@link TraceParent#parse}.
+     *
+     * @param batchItem whether {@code body} is an item of a batch, which may have a {@code traceparent} field.
+     * @throws ProblemException also 400 INVALID_FIELD naming {@code traceparent}.
+     */
+    static Command toCommand(final Engine engine, final Object body, final String headerTraceparent,
+        final boolean batchItem)
+    {
         if (!(body instanceof JsonObject envelope))
         {
             throw new ProblemException(Problem.malformed("a command must be a JSON object"));
         }
+        final List<String> fields = batchItem ? BATCH_ITEM_FIELDS : ENVELOPE_FIELDS;
         for (final String name : envelope.fieldNames())
         {
-            if (!ENVELOPE_FIELDS.contains(name))
+            if (!fields.contains(name))
             {
-                throw new ProblemException(unknownField(name, "a command has only " + String.join(", ", ENVELOPE_FIELDS)));
+                throw new ProblemException(unknownField(name, "a command has only " + String.join(", ", fields) +
+                    (TRACEPARENT.equals(name) ? " (send a single command's traceparent as the traceparent header)" : "")));
             }
+        }
+        final String traceparent;
+        try
+        {
+            traceparent = TraceParent.parse(batchItem && envelope.containsKey(TRACEPARENT) ?
+                optionalId(envelope, TRACEPARENT) : headerTraceparent);
+        }
+        catch (final InvalidCommandException ex)
+        {
+            throw new ProblemException(Problem.of(ex.rejection(), -1));
         }
         final String type = requiredString(envelope, "type");
         final String aggregateId = requiredString(envelope, "aggregateId");
@@ -77,7 +108,7 @@ public final class JsonCodec
         {
             throw new ProblemException(unknownField("data." + unread, type + " does not take this field in its data"));
         }
-        return command;
+        return traceparent == null ? command : command.withTraceparent(traceparent);
     }
 
     /** 400 UNKNOWN_FIELD naming {@code field} (cut when absurdly long), with why in the detail. */
@@ -106,6 +137,10 @@ public final class JsonCodec
         final Object value = envelope.getValue(name);
         if (value == null)
         {
+            if (TRACEPARENT.equals(name))
+            {
+                throw new ProblemException(Problem.malformed("field 'traceparent' must be a string; leave it out for none"));
+            }
             return null;
         }
         if (!(value instanceof String s))
