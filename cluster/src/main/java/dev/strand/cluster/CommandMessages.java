@@ -32,8 +32,11 @@ import static dev.strand.cluster.WireBuffers.need;
  *
  * The traceparent (W3C, version 00, or null) travels last, so that every member journals it with the command's
  * events; a command's wire form ({@link Command#wireForm}) stops before it, since the gateway attaches the trace context
- * after the command is built ({@link Command#withTraceparent}), and {@link #message} writes it. Version 1 (before
- * trace contexts) is still read: its commands have none.
+ * after the command is built ({@link Command#withTraceparent}), and {@link #message} writes it. A message none of whose
+ * commands has a traceparent is written as version 1 (the same layout without the traceparents), which members of a
+ * release before trace contexts read too: a rolling upgrade stays safe as long as no traced command is sent before
+ * every member runs this release (an older member refuses a version-2 message while the newer ones execute it).
+ * Version 1 is read as well: its commands have none.
  */
 final class CommandMessages
 {
@@ -71,7 +74,6 @@ final class CommandMessages
         private int offset = HEADER_LENGTH;
         private int readCount;
         private int lastStart = HEADER_LENGTH;
-        private int lastFormEnd = HEADER_LENGTH;
 
         Encoder(final byte kind)
         {
@@ -118,8 +120,6 @@ final class CommandMessages
             buffer.putLong(start + Long.BYTES, expectedVersion, ORDER);
             buffer.putLong(start + 2 * Long.BYTES, command.fingerprint(), ORDER);
             buffer.putInt(readCountAt, readCount, ORDER);
-            lastFormEnd = offset;
-            offset = WireBuffers.putString(buffer, offset, null);
             commands.add(command);
             return command;
         }
@@ -129,7 +129,7 @@ final class CommandMessages
          */
         byte[] lastCommandBytes()
         {
-            final byte[] bytes = new byte[lastFormEnd - lastStart];
+            final byte[] bytes = new byte[offset - lastStart];
             buffer.getBytes(lastStart, bytes);
             return bytes;
         }
@@ -140,10 +140,13 @@ final class CommandMessages
             return commands;
         }
 
-        /** @return the finished message, its correlation id still 0 (the client sets it). */
+        /**
+         * @return the finished message, its correlation id still 0 (the client sets it): version 1, since commands
+         * added here carry no traceparent.
+         */
         byte[] toBytes()
         {
-            buffer.putByte(VERSION_OFFSET, VERSION);
+            buffer.putByte(VERSION_OFFSET, VERSION_1);
             buffer.putByte(KIND_OFFSET, kind);
             buffer.putShort(KIND_OFFSET + 1, (short)0, ORDER);
             buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
@@ -196,6 +199,11 @@ final class CommandMessages
         {
             throw new IllegalArgumentException("a single-command message holds one command, not " + commands.size());
         }
+        boolean traced = false;
+        for (final Command c : commands)
+        {
+            traced |= c.traceparent() != null;
+        }
         int length = HEADER_LENGTH;
         for (final Command c : commands)
         {
@@ -203,12 +211,12 @@ final class CommandMessages
             {
                 throw new IllegalArgumentException("command " + c.commandId() + " was not built by the cluster's ingress");
             }
-            length += form.length + Integer.BYTES +
-                (c.traceparent() == null ? 0 : c.traceparent().length()); // a traceparent is ASCII
+            length += form.length + (!traced ? 0 : Integer.BYTES +
+                (c.traceparent() == null ? 0 : c.traceparent().length())); // a traceparent is ASCII
         }
         final byte[] message = new byte[length];
         final UnsafeBuffer buffer = new UnsafeBuffer(message);
-        buffer.putByte(VERSION_OFFSET, VERSION);
+        buffer.putByte(VERSION_OFFSET, traced ? VERSION : VERSION_1);
         buffer.putByte(KIND_OFFSET, kind);
         buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
         int at = HEADER_LENGTH;
@@ -216,7 +224,11 @@ final class CommandMessages
         {
             final byte[] form = (byte[])c.wireForm();
             buffer.putBytes(at, form);
-            at = WireBuffers.putString(buffer, at + form.length, c.traceparent());
+            at += form.length;
+            if (traced)
+            {
+                at = WireBuffers.putString(buffer, at, c.traceparent());
+            }
         }
         return message;
     }

@@ -94,6 +94,9 @@ class CommandMessagesTest
         assertThat(tracedAgain.traceparent()).isEqualTo(tp);
         assertThat(plainAgain.traceparent()).isNull();
         assertThat(((LedgerCommands.Deposit)plainAgain.payload()).amount()).isEqualTo(6L);
+        final byte[] untraced = CommandMessages.message(CommandMessages.BATCH, List.of(plain, wireCommand("c-4", "a", 1)));
+        assertThat(untraced[0]).as("without a traceparent: version 1, which older members read")
+            .isEqualTo(CommandMessages.VERSION_1);
 
         final byte[] bad = CommandMessages.message(CommandMessages.SINGLE,
             List.of(wireCommand("c-3", "acc-3", 1).withTraceparent(tp)));
