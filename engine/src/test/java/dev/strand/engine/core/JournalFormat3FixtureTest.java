@@ -50,6 +50,11 @@ class JournalFormat3FixtureTest
         final List<String> expected = Files.readAllLines(fixture.resolve("expected.txt"));
         final String head = value(expected, "head ");
 
+        final VerifyReport before = JournalVerifier.verify(dir.resolve("journal"));
+        assertThat(before.isCorrupt()).isFalse();
+        assertThat(before.lastPosition() + ":" + before.headHash()).as("the chain head the format-3 build printed")
+            .isEqualTo(head);
+
         try (Engine engine = EngineFixture.start(dir))
         {
             assertThat(engine.journalPosition()).isEqualTo(101);
