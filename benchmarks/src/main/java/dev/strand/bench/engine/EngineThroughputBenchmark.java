@@ -38,7 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  * size of a journaled Deposit): the issue's target is at least 0.6x of it.
  *
  * <p>{@code -p idempotencyWindow=1000000,0} shows what remembering accepted command ids costs; {@code -p
- * hashChain=true,false} what the journal's hash chain costs (false journals in format 2, without it).
+ * hashChain=true,false} what the journal's hash chain costs (false journals in format 2, without it); {@code -p
+ * traceparent=false,true} what a W3C traceparent on every command costs (checked and attached at ingress as the gateway
+ * does, {@code TraceParent.parse} then {@code Command.withTraceparent}, and journaled with its event).
  *
  * <p>Self-check: no command may be rejected or overloaded, and at tear-down the journal must end at the position
  * the accepted commands account for. The journal's bytes per event are printed, to size the baseline's records.
@@ -72,6 +74,12 @@ public class EngineThroughputBenchmark
     /** Whether the journal carries the hash chain (the product always does; false only to measure its cost). */
     @Param("true")
     public boolean hashChain;
+
+    /** Whether every command carries a W3C traceparent (needs hashChain=true: format 2 holds none). */
+    @Param("false")
+    public boolean traceparent;
+
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
     EngineFixture fixture;
     String[] accounts;
@@ -178,6 +186,8 @@ public class EngineThroughputBenchmark
         final String account = accounts[p.next];
         p.next = p.next + 1 == accounts.length ? 0 : p.next + 1;
         p.submitted++;
-        fixture.engine().submit(fixture.deposit(account), p);
+        final dev.strand.engine.api.Command deposit = fixture.deposit(account);
+        fixture.engine().submit(traceparent ?
+            deposit.withTraceparent(dev.strand.engine.api.TraceParent.parse(TRACEPARENT)) : deposit, p);
     }
 }

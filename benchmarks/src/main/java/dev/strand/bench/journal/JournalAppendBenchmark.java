@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * them. Both run in the same JMH run, so the ratio is the chain's cost on the appending thread; the baseline under
  * both is {@code ChronicleAppendBaseline.appendThroughput}.
  *
+ * <p>{@code trace} = {@code true} (format 4 with the chain only: {@code -p chain=true -p trace=false,true}): every
+ * event also carries a W3C traceparent (25 bytes in the record, parsed from its 55-character text at append), the
+ * cost of a traced command on the appending thread; {@code false}: no trace context, as every command without a
+ * {@code traceparent} header is written.
+ *
  * <p>Self-check: at tear-down the journal must end at the number of commits made, and the verifier must walk it
  * without corruption, with the chain from position 1 when it is on and no chain when it is off.
  */
@@ -64,17 +69,26 @@ public class JournalAppendBenchmark
     @Param({"true", "false"})
     public boolean chain;
 
+    /** true: every event carries a traceparent (needs {@code chain=true}); false: none. */
+    @Param({"false"})
+    public boolean trace;
+
     private Path dir;
     private Journal journal;
     private JournalAppender appender;
     private String[] accounts;
     private String[] commandIds;
+    private String[] traceparents;
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[PAYLOAD]);
     private long position;
 
     @Setup(Level.Trial)
     public void open()
     {
+        if (trace && !chain)
+        {
+            throw new IllegalArgumentException("trace=true needs chain=true: format 2 holds no trace contexts");
+        }
         dir = BenchDirs.newDir("journal-append-");
         journal = Journal.open(JournalConfig.builder(dir).minFreeBytes(0).unchainedForMeasurement(!chain).build());
         appender = journal.appender();
@@ -87,6 +101,13 @@ public class JournalAppendBenchmark
         for (int i = 0; i < COMMAND_IDS; i++)
         {
             commandIds[i] = UUID.randomUUID().toString();
+        }
+        traceparents = new String[COMMAND_IDS];
+        for (int i = 0; i < COMMAND_IDS; i++)
+        {
+            final UUID traceId = UUID.randomUUID();
+            traceparents[i] = String.format("00-%016x%016x-%016x-01", traceId.getMostSignificantBits(),
+                traceId.getLeastSignificantBits(), (long)i + 1);
         }
         position = 0;
     }
@@ -106,8 +127,9 @@ public class JournalAppendBenchmark
             {
                 throw new IllegalStateException("the journal does not verify: " + report.summary());
             }
-            System.out.printf("%njournal: %d commits, %.1f record bytes per commit, chain %s%n", position,
-                (double)report.recordBytes() / position, chain ? "from position 1, head " + report.headHash() : "none");
+            System.out.printf("%njournal: %d commits, %.1f record bytes per commit, chain %s, trace %s%n", position,
+                (double)report.recordBytes() / position, chain ? "from position 1, head " + report.headHash() : "none",
+                trace);
         }
         finally
         {
@@ -126,7 +148,8 @@ public class JournalAppendBenchmark
         payload.putLong(8, p);
         appender.begin();
         appender.add(p, "account", accounts[(int)(p % ACCOUNTS)], p, "Deposited", 1, 1_764_547_200_000_000L + p,
-            commandId, null, commandId, 0x5EED_0000_0000_0000L | p, payload, 0, PAYLOAD);
+            commandId, null, commandId, 0x5EED_0000_0000_0000L | p,
+            trace ? traceparents[(int)(p & (COMMAND_IDS - 1))] : null, payload, 0, PAYLOAD);
         appender.commit();
         return p;
     }
