@@ -66,11 +66,6 @@ final class CommitEncoder
             throw new IllegalArgumentException("payload range offset=" + offset + " length=" + length +
                 " is outside the buffer (capacity " + (payload == null ? 0 : payload.capacity()) + ")");
         }
-        if (traceparent != null && !TraceContext.isStorable(traceparent))
-        {
-            throw new IllegalArgumentException("traceparent must be a W3C traceparent of version 00 (lowercase hex, " +
-                "ids not all zero), was '" + traceparent + "'");
-        }
         final int start = limit;
         final boolean causationIsCommand = causationId != null && causationId.equals(commandId);
         try
@@ -95,7 +90,11 @@ final class CommitEncoder
             if (traceparent != null)
             {
                 buffer.checkLimit(p + TRACE_LENGTH);
-                TraceContext.put(buffer, p, traceparent);
+                if (!TraceContext.put(buffer, p, traceparent))
+                {
+                    throw new IllegalArgumentException("traceparent must be a W3C traceparent of version 00 " +
+                        "(lowercase hex, ids not all zero), was '" + traceparent + "'");
+                }
                 p += TRACE_LENGTH;
             }
             p = putString(p, aggregateType, "aggregateType");

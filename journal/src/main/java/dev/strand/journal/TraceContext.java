@@ -61,19 +61,62 @@ public final class TraceContext
     }
 
     /**
-     * Writes the 25 bytes of {@code text} (which {@link #isStorable} accepts) at {@code offset}.
+     * Writes the 25 bytes of {@code text} at {@code offset} if it is storable ({@link #isStorable}), in one pass.
+     *
+     * @return false, with the 25 bytes at {@code offset} undefined, when it is not.
      */
-    static void put(final MutableDirectBuffer buffer, final int offset, final String text)
+    static boolean put(final MutableDirectBuffer buffer, final int offset, final String text)
     {
-        int at = offset;
-        for (int i = 3; i < TEXT_LENGTH; i += 2)
+        if (text.length() != TEXT_LENGTH || text.charAt(0) != '0' || text.charAt(1) != '0' || text.charAt(2) != '-' ||
+            text.charAt(35) != '-' || text.charAt(52) != '-')
         {
-            if (i == 35 || i == 52)
-            {
-                i++;
-            }
-            buffer.putByte(at++, (byte)(digit(text.charAt(i)) << 4 | digit(text.charAt(i + 1))));
+            return false;
         }
+        final long high = hex(text, 3);
+        final long low = hex(text, 19);
+        final long parent = hex(text, 36);
+        final int flagsHigh = digit(text.charAt(53));
+        final int flagsLow = digit(text.charAt(54));
+        if (high == -1 && isBad(text, 3) || low == -1 && isBad(text, 19) || parent == -1 && isBad(text, 36) ||
+            flagsHigh < 0 || flagsLow < 0 || (high == 0 && low == 0) || parent == 0)
+        {
+            return false;
+        }
+        buffer.putLong(offset, high, BE);
+        buffer.putLong(offset + Long.BYTES, low, BE);
+        buffer.putLong(offset + CommitFormat.TRACE_ID_LENGTH, parent, BE);
+        buffer.putByte(offset + CommitFormat.TRACE_ID_LENGTH + CommitFormat.PARENT_ID_LENGTH,
+            (byte)(flagsHigh << 4 | flagsLow));
+        return true;
+    }
+
+    /** The 16 hex digits at {@code from} as a long; -1 also when one is not a lowercase hex digit (see isBad). */
+    private static long hex(final String text, final int from)
+    {
+        long value = 0;
+        for (int i = from; i < from + 16; i++)
+        {
+            final int d = digit(text.charAt(i));
+            if (d < 0)
+            {
+                return -1;
+            }
+            value = value << 4 | d;
+        }
+        return value;
+    }
+
+    /** Whether the 16 characters at {@code from}, which {@link #hex} read as -1, are not all 'f' (a real -1). */
+    private static boolean isBad(final String text, final int from)
+    {
+        for (int i = from; i < from + 16; i++)
+        {
+            if (text.charAt(i) != 'f')
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     static long traceIdHigh(final DirectBuffer buffer, final int offset)

@@ -83,9 +83,11 @@ class TraceContextTest
                 assertThatThrownBy(() -> appender.add(2, "account", "acc-1", 2, "Deposited", 1, 10, "cmd-1", null,
                     "cmd-1", 0, bad, payload, 0, 4)).as(bad).isInstanceOf(IllegalArgumentException.class);
             }
+            final String allF = "00-" + "f".repeat(32) + "-" + "f".repeat(16) + "-ff";
+            appender.add(2, "account", "acc-1", 2, "Deposited", 1, 10, "cmd-1", null, "cmd-1", 0, allF, payload, 0, 4);
             appender.commit();
-            assertThat(journal.lastPosition()).isEqualTo(1);
-            assertThat(readAll(journal)).extracting(EventRecord::traceparent).containsExactly(SAMPLED);
+            assertThat(journal.lastPosition()).isEqualTo(2);
+            assertThat(readAll(journal)).extracting(EventRecord::traceparent).containsExactly(SAMPLED, allF);
         }
     }
 
