@@ -135,8 +135,12 @@ class ClusterHttpIT
 
         final JsonObject deposit = new JsonObject().put("commandId", "dep-1").put("type", "Deposit")
             .put("aggregateId", "acc-1").put("data", new JsonObject().put("amount", 250));
-        final JsonObject first = TestServer.expectOk(nodes[other].post("/commands", deposit));
+        // with a W3C traceparent: it travels through the cluster's log into every member's journal
+        final String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        final JsonObject first = TestServer.expectOk(nodes[other].post("/commands", deposit,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("traceparent", traceparent)));
         final long position = first.getLong("position");
+        assertThat(first.getJsonArray("events").getJsonObject(0).getString("traceparent")).isEqualTo(traceparent);
 
         // read-your-writes on a node that did not take the write
         final JsonObject read = TestServer.expectOk(nodes[leader].get("/aggregates/acc-1?minPosition=" + position));
@@ -147,6 +151,8 @@ class ClusterHttpIT
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.getHeader("Idempotent-Replayed")).isEqualTo("true");
         assertThat(again.bodyAsJsonObject().getLong("position")).isEqualTo(position);
+        assertThat(again.bodyAsJsonObject().getJsonArray("events").getJsonObject(0).getString("traceparent"))
+            .as("the replay answers the original's trace").isEqualTo(traceparent);
 
         // every node's journal holds the same events at the same positions, and the states hash equal
         final List<String> hashes = new ArrayList<>();
@@ -157,6 +163,8 @@ class ClusterHttpIT
             final JsonObject page = TestServer.expectOk(n.get("/events?fromPosition=1"));
             assertThat(page.getJsonArray("events").size()).isEqualTo(2);
             assertThat(page.getJsonArray("events").getJsonObject(1).getString("commandId")).isEqualTo("dep-1");
+            assertThat(page.getJsonArray("events").getJsonObject(1).getString("traceparent")).isEqualTo(traceparent);
+            assertThat(page.getJsonArray("events").getJsonObject(0).containsKey("traceparent")).isFalse();
             assertThat(TestServer.expectOk(n.get("/aggregates/acc-1?minPosition=" + position))
                 .getJsonObject("state").getLong("balance")).isEqualTo(250);
         }
