@@ -52,10 +52,20 @@ public final class ClusterClient implements AutoCloseable
     private static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int OFFER_BURST = 256;
 
-    /** One command of a batch, as the caller has it. */
-    public record Item(String commandId, String type, String aggregateId, long expectedVersion, String correlationId,
-        FieldReader data)
+    /**
+     * One command of a batch, as the caller has it.
+     *
+     * @param aggregateType the aggregate type of {@code type}, or null when the name alone says.
+     */
+    public record Item(String commandId, String aggregateType, String type, String aggregateId, long expectedVersion,
+        String correlationId, FieldReader data)
     {
+        /** An item whose type name alone says its aggregate type. */
+        public Item(final String commandId, final String type, final String aggregateId, final long expectedVersion,
+            final String correlationId, final FieldReader data)
+        {
+            this(commandId, null, type, aggregateId, expectedVersion, correlationId, data);
+        }
     }
 
     /** Settings of the client. */
@@ -162,7 +172,7 @@ public final class ClusterClient implements AutoCloseable
         final long expectedVersion, final String correlationId, final FieldReader data)
     {
         final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
-        encoder.add(factory, commandId, type, aggregateId, expectedVersion, correlationId, data);
+        encoder.add(factory, commandId, null, type, aggregateId, expectedVersion, correlationId, data);
         return enqueue(encoder.toBytes()).thenApply(CommandResult.class::cast);
     }
 
@@ -181,8 +191,8 @@ public final class ClusterClient implements AutoCloseable
             atomic ? CommandMessages.ATOMIC_BATCH : CommandMessages.BATCH);
         for (final Item item : items)
         {
-            encoder.add(factory, item.commandId(), item.type(), item.aggregateId(), item.expectedVersion(),
-                item.correlationId(), item.data());
+            encoder.add(factory, item.commandId(), item.aggregateType(), item.type(), item.aggregateId(),
+                item.expectedVersion(), item.correlationId(), item.data());
         }
         return enqueue(encoder.toBytes()).thenApply(BatchResult.class::cast);
     }
@@ -193,11 +203,12 @@ public final class ClusterClient implements AutoCloseable
      *
      * @throws dev.strand.engine.api.InvalidCommandException for an invalid command.
      */
-    public Command newCommand(final String commandId, final String type, final String aggregateId,
-        final long expectedVersion, final String correlationId, final FieldReader data)
+    public Command newCommand(final String commandId, final String aggregateType, final String type,
+        final String aggregateId, final long expectedVersion, final String correlationId, final FieldReader data)
     {
         final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
-        final Command command = encoder.add(factory, commandId, type, aggregateId, expectedVersion, correlationId, data);
+        final Command command = encoder.add(factory, commandId, aggregateType, type, aggregateId, expectedVersion,
+            correlationId, data);
         return command.withWireForm(encoder.lastCommandBytes());
     }
 

@@ -172,10 +172,10 @@ public final class ClusteredEngine implements Engine
     }
 
     @Override
-    public Command newCommand(final String commandId, final String type, final String aggregateId,
-        final long expectedVersion, final String correlationId, final FieldReader data)
+    public Command newCommand(final String commandId, final String aggregateType, final String type,
+        final String aggregateId, final long expectedVersion, final String correlationId, final FieldReader data)
     {
-        return client.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data);
+        return client.newCommand(commandId, aggregateType, type, aggregateId, expectedVersion, correlationId, data);
     }
 
     @Override

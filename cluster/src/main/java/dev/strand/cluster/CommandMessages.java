@@ -9,6 +9,9 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,29 +21,43 @@ import static dev.strand.cluster.WireBuffers.need;
 /**
  * How commands travel in the cluster log: one message per command or per batch (atomic or not), deterministic and
  * versioned. No second data format: a command's data travels as the reads its module's decoder made at ingress (name,
- * kind, value, in order), and every member builds the payload again by running the same decoder over those reads
- * ({@link CommandFactory#rebuild}); the fingerprint folded at ingress must come out equal.
+ * kind, value, in order, structure included), and every member builds the payload again by running the same decoder
+ * over those reads ({@link CommandFactory#rebuild}); the fingerprint folded at ingress must come out equal.
  *
  * <pre>
  * message:  version u8 (2) | kind u8 (1 single, 2 batch, 3 atomic batch) | reserved u16 | count i32 |
  *           correlationId i64 (the client's, echoed in the reply) | command * count
- * command:  timestampMicros i64 | expectedVersion i64 | fingerprint i64 | commandId str | type str |
- *           aggregateId str | correlationId str | readCount i32 | read * readCount | traceparent str
- * read:     kind u8 (1 long, 2 string, 3 boolean) | name str | value (i64 | str | u8)
+ * command:  timestampMicros i64 | expectedVersion i64 | fingerprint i64 | commandId str | aggregateType str |
+ *           type str | aggregateId str | correlationId str | readCount i32 | read * readCount | traceparent str
+ * read:     kind u8 | name str (null for a list element and the end of a structure; the key, for a map key) | value
+ *           1 long: i64          2 string: str        3 boolean: u8        4 int: i32
+ *           5 decimal: scale i32 | unscaled two's-complement big-endian bytes as length i32 + bytes
+ *           6 instant: epoch seconds i64 | nanoseconds i32
+ *           7 presence: u8 (1: the value's read follows)
+ *           8 begin object, 9 end object: nothing    10 begin list: size i32, 11 end list: nothing
+ *           12 begin map: size i32, 13 map key: nothing (the name is the key), 14 end map: nothing
  * str:      length i32 (-1 = null) | UTF-8 bytes;   all integers little-endian
  * </pre>
  *
- * The traceparent (W3C, version 00, or null) travels last, so that every member journals it with the command's
- * events; a command's wire form ({@link Command#wireForm}) stops before it, since the gateway attaches the trace context
- * after the command is built ({@link Command#withTraceparent}), and {@link #message} writes it. A message none of whose
- * commands has a traceparent is written as version 1 (the same layout without the traceparents), which members of a
- * release before trace contexts read too: a rolling upgrade stays safe as long as no traced command is sent before
- * every member runs this release (an older member refuses a version-2 message while the newer ones execute it).
- * Version 1 is read as well: its commands have none.
+ * This build writes version 3. The traceparent (W3C, version 00, or null) travels last, so that every member journals
+ * it with the command's events; a command's wire form ({@link Command#wireForm}) stops before it, since the gateway
+ * attaches the trace context after the command is built ({@link Command#withTraceparent}), and {@link #message} writes
+ * it. A message is written in the lowest version that holds it, and every message of this build holds an aggregate
+ * type (and its fingerprint folds it), which versions 1 and 2 do not: so this build writes version 3 only.
+ *
+ * Versions 1 and 2 (the releases before aggregate types and structured data travelled) are still read, so a log
+ * archived by them replays: their commands have no {@code aggregateType} (the type is resolved by its name alone),
+ * their reads only kinds 1 to 3, no presence reads (an optional value is present when its read was recorded), and
+ * their fingerprint is the version-1 form ({@link CommandFactory#rebuild}). Version 2 is version 1 with each
+ * command's traceparent after its reads (as in version 3); version 1 has none.
  */
 final class CommandMessages
 {
-    static final byte VERSION = 2;
+    /** The version this build writes: aggregate types, structured reads and traceparents. */
+    static final byte VERSION = 3;
+    /** The release with trace contexts before aggregate types: version 1's layout, a traceparent after the reads. */
+    static final byte VERSION_2 = 2;
+    /** The release before trace contexts and aggregate types. */
     static final byte VERSION_1 = 1;
     static final byte SINGLE = 1;
     static final byte BATCH = 2;
@@ -55,6 +72,17 @@ final class CommandMessages
     static final byte READ_LONG = 1;
     static final byte READ_STRING = 2;
     static final byte READ_BOOLEAN = 3;
+    static final byte READ_INT = 4;
+    static final byte READ_DECIMAL = 5;
+    static final byte READ_INSTANT = 6;
+    static final byte READ_PRESENCE = 7;
+    static final byte BEGIN_OBJECT = 8;
+    static final byte END_OBJECT = 9;
+    static final byte BEGIN_LIST = 10;
+    static final byte END_LIST = 11;
+    static final byte BEGIN_MAP = 12;
+    static final byte MAP_KEY = 13;
+    static final byte END_MAP = 14;
 
     private static final int FIXED_COMMAND_FIELDS = 3 * Long.BYTES;
 
@@ -74,6 +102,8 @@ final class CommandMessages
         private int offset = HEADER_LENGTH;
         private int readCount;
         private int lastStart = HEADER_LENGTH;
+        /** Where each command added ends in {@link #buffer} (its traceparent is put after it in {@link #toBytes}). */
+        private int[] ends = new int[1];
 
         Encoder(final byte kind)
         {
@@ -85,8 +115,8 @@ final class CommandMessages
          * @throws dev.strand.engine.api.InvalidCommandException as {@link CommandFactory#newCommand} does; the
          *                                                       message is then unchanged.
          */
-        Command add(final CommandFactory factory, final String commandId, final String type, final String aggregateId,
-            final long expectedVersion, final String correlationId, final FieldReader data)
+        Command add(final CommandFactory factory, final String commandId, final String aggregateType, final String type,
+            final String aggregateId, final long expectedVersion, final String correlationId, final FieldReader data)
         {
             if (kind == SINGLE && !commands.isEmpty())
             {
@@ -98,8 +128,12 @@ final class CommandMessages
             final int start = offset;
             lastStart = start;
             final int readsAt = start + FIXED_COMMAND_FIELDS;
-            // Reads are recorded while the decoder runs, after the envelope; time and fingerprint are filled in after.
+            // The type is resolved first: its aggregate type travels with the command, so every member resolves the same
+            // command type whatever the envelope said. Reads are recorded while the decoder runs, after the envelope;
+            // time and fingerprint are filled in after.
+            final String resolvedAggregateType = factory.resolve(aggregateType, type).module().aggregateType();
             offset = WireBuffers.putString(buffer, readsAt, id);
+            offset = WireBuffers.putString(buffer, offset, resolvedAggregateType);
             offset = WireBuffers.putString(buffer, offset, type);
             offset = WireBuffers.putString(buffer, offset, aggregateId);
             offset = WireBuffers.putString(buffer, offset, correlationId);
@@ -109,7 +143,8 @@ final class CommandMessages
             final Command command;
             try
             {
-                command = factory.newCommand(id, type, aggregateId, expectedVersion, correlationId, data, this);
+                command = factory.newCommand(id, resolvedAggregateType, type, aggregateId, expectedVersion, correlationId,
+                    data, this);
             }
             catch (final RuntimeException ex)
             {
@@ -120,6 +155,11 @@ final class CommandMessages
             buffer.putLong(start + Long.BYTES, expectedVersion, ORDER);
             buffer.putLong(start + 2 * Long.BYTES, command.fingerprint(), ORDER);
             buffer.putInt(readCountAt, readCount, ORDER);
+            if (commands.size() == ends.length)
+            {
+                ends = java.util.Arrays.copyOf(ends, 2 * ends.length);
+            }
+            ends[commands.size()] = offset;
             commands.add(command);
             return command;
         }
@@ -141,18 +181,29 @@ final class CommandMessages
         }
 
         /**
-         * @return the finished message, its correlation id still 0 (the client sets it): version 1, since commands
-         * added here carry no traceparent.
+         * @return the finished message, its correlation id still 0 (the client sets it); the commands added here carry
+         * no traceparent (a null one follows each command's reads).
          */
         byte[] toBytes()
         {
-            buffer.putByte(VERSION_OFFSET, VERSION_1);
-            buffer.putByte(KIND_OFFSET, kind);
-            buffer.putShort(KIND_OFFSET + 1, (short)0, ORDER);
-            buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
-            buffer.putLong(CORRELATION_OFFSET, 0, ORDER);
-            final byte[] bytes = new byte[offset];
-            buffer.getBytes(0, bytes);
+            final int count = commands.size();
+            final byte[] bytes = new byte[offset + count * Integer.BYTES];
+            final UnsafeBuffer out = new UnsafeBuffer(bytes);
+            out.putByte(VERSION_OFFSET, VERSION);
+            out.putByte(KIND_OFFSET, kind);
+            out.putShort(KIND_OFFSET + 1, (short)0, ORDER);
+            out.putInt(COUNT_OFFSET, count, ORDER);
+            out.putLong(CORRELATION_OFFSET, 0, ORDER);
+            int from = HEADER_LENGTH;
+            int at = HEADER_LENGTH;
+            for (int i = 0; i < count; i++)
+            {
+                final int end = ends[i];
+                out.putBytes(at, buffer, from, end - from);
+                at += end - from;
+                at = WireBuffers.putString(out, at, null);
+                from = end;
+            }
             return bytes;
         }
 
@@ -179,6 +230,88 @@ final class CommandMessages
             offset += 1;
         }
 
+        @Override
+        public void onInt(final String name, final int value)
+        {
+            offset = readHeader(READ_INT, name);
+            buffer.putInt(offset, value, ORDER);
+            offset += Integer.BYTES;
+        }
+
+        @Override
+        public void onDecimal(final String name, final BigDecimal value)
+        {
+            offset = readHeader(READ_DECIMAL, name);
+            final byte[] unscaled = value.unscaledValue().toByteArray();
+            buffer.putInt(offset, value.scale(), ORDER);
+            buffer.putInt(offset + Integer.BYTES, unscaled.length, ORDER);
+            buffer.putBytes(offset + 2 * Integer.BYTES, unscaled);
+            offset += 2 * Integer.BYTES + unscaled.length;
+        }
+
+        @Override
+        public void onInstant(final String name, final Instant value)
+        {
+            offset = readHeader(READ_INSTANT, name);
+            buffer.putLong(offset, value.getEpochSecond(), ORDER);
+            buffer.putInt(offset + Long.BYTES, value.getNano(), ORDER);
+            offset += Long.BYTES + Integer.BYTES;
+        }
+
+        @Override
+        public void onPresence(final String name, final boolean present)
+        {
+            offset = readHeader(READ_PRESENCE, name);
+            buffer.putByte(offset, present ? (byte)1 : (byte)0);
+            offset += 1;
+        }
+
+        @Override
+        public void onBeginObject(final String name)
+        {
+            offset = readHeader(BEGIN_OBJECT, name);
+        }
+
+        @Override
+        public void onEndObject()
+        {
+            offset = readHeader(END_OBJECT, null);
+        }
+
+        @Override
+        public void onBeginList(final String name, final int size)
+        {
+            offset = readHeader(BEGIN_LIST, name);
+            buffer.putInt(offset, size, ORDER);
+            offset += Integer.BYTES;
+        }
+
+        @Override
+        public void onEndList()
+        {
+            offset = readHeader(END_LIST, null);
+        }
+
+        @Override
+        public void onBeginMap(final String name, final int size)
+        {
+            offset = readHeader(BEGIN_MAP, name);
+            buffer.putInt(offset, size, ORDER);
+            offset += Integer.BYTES;
+        }
+
+        @Override
+        public void onKey(final String key)
+        {
+            offset = readHeader(MAP_KEY, key);
+        }
+
+        @Override
+        public void onEndMap()
+        {
+            offset = readHeader(END_MAP, null);
+        }
+
         private int readHeader(final byte readKind, final String name)
         {
             readCount++;
@@ -199,11 +332,6 @@ final class CommandMessages
         {
             throw new IllegalArgumentException("a single-command message holds one command, not " + commands.size());
         }
-        boolean traced = false;
-        for (final Command c : commands)
-        {
-            traced |= c.traceparent() != null;
-        }
         int length = HEADER_LENGTH;
         for (final Command c : commands)
         {
@@ -211,12 +339,12 @@ final class CommandMessages
             {
                 throw new IllegalArgumentException("command " + c.commandId() + " was not built by the cluster's ingress");
             }
-            length += form.length + (!traced ? 0 : Integer.BYTES +
-                (c.traceparent() == null ? 0 : c.traceparent().length())); // a traceparent is ASCII
+            length += form.length + Integer.BYTES +
+                (c.traceparent() == null ? 0 : c.traceparent().length()); // a traceparent is ASCII
         }
         final byte[] message = new byte[length];
         final UnsafeBuffer buffer = new UnsafeBuffer(message);
-        buffer.putByte(VERSION_OFFSET, traced ? VERSION : VERSION_1);
+        buffer.putByte(VERSION_OFFSET, VERSION);
         buffer.putByte(KIND_OFFSET, kind);
         buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
         int at = HEADER_LENGTH;
@@ -225,10 +353,7 @@ final class CommandMessages
             final byte[] form = (byte[])c.wireForm();
             buffer.putBytes(at, form);
             at += form.length;
-            if (traced)
-            {
-                at = WireBuffers.putString(buffer, at, c.traceparent());
-            }
+            at = WireBuffers.putString(buffer, at, c.traceparent());
         }
         return message;
     }
@@ -268,10 +393,10 @@ final class CommandMessages
             this.limit = messageOffset + length;
             need(messageOffset, HEADER_LENGTH, limit);
             version = message.getByte(messageOffset + VERSION_OFFSET);
-            if (version != VERSION && version != VERSION_1)
+            if (version != VERSION && version != VERSION_2 && version != VERSION_1)
             {
                 throw new WireBuffers.MalformedMessageException("unknown command message version " + version +
-                    " (this build reads " + VERSION_1 + " and " + VERSION + ")");
+                    " (this build reads " + VERSION_1 + " to " + VERSION + ")");
             }
             kind = message.getByte(messageOffset + KIND_OFFSET);
             if (kind != SINGLE && kind != BATCH && kind != ATOMIC_BATCH)
@@ -318,6 +443,12 @@ final class CommandMessages
             int at = offset + FIXED_COMMAND_FIELDS;
             final String commandId = WireBuffers.getString(buffer, at, limit);
             at += WireBuffers.stringSize(buffer, at, limit);
+            String aggregateType = null;
+            if (version == VERSION)
+            {
+                aggregateType = WireBuffers.getString(buffer, at, limit);
+                at += WireBuffers.stringSize(buffer, at, limit);
+            }
             final String type = WireBuffers.getString(buffer, at, limit);
             at += WireBuffers.stringSize(buffer, at, limit);
             final String aggregateId = WireBuffers.getString(buffer, at, limit);
@@ -327,13 +458,14 @@ final class CommandMessages
             need(at, Integer.BYTES, limit);
             final int readCount = buffer.getInt(at, ORDER);
             at += Integer.BYTES;
-            if (commandId == null || type == null || aggregateId == null || readCount < 0)
+            if (commandId == null || type == null || aggregateId == null || readCount < 0 ||
+                (version == VERSION && aggregateType == null))
             {
-                throw new WireBuffers.MalformedMessageException("command without id, type or aggregate id");
+                throw new WireBuffers.MalformedMessageException("command without id, aggregate type, type or aggregate id");
             }
-            reads.wrap(buffer, at, limit, readCount);
-            final Command command = factory.rebuild(commandId, type, aggregateId, expectedVersion, correlation, reads,
-                timestampMicros, fingerprint);
+            reads.wrap(buffer, at, limit, readCount, version != VERSION);
+            final Command command = factory.rebuild(commandId, aggregateType, type, aggregateId, expectedVersion,
+                correlation, reads, timestampMicros, fingerprint);
             if (reads.remaining() != 0)
             {
                 throw new IllegalStateException("the " + type + " decoder read " + (readCount - reads.remaining()) +
@@ -361,6 +493,8 @@ final class CommandMessages
     /**
      * Replays recorded reads through the {@link FieldReader} interface: each read must ask for the field, by name and
      * kind, that ingress recorded at that point; the value is the recorded one. Names are compared without allocating.
+     * Reads of a version-1 or version-2 message have no presence records: a presence read there is answered by looking at the next
+     * recorded read (the value was there when ingress recorded a read of that name) without consuming it.
      */
     static final class ReplayReader implements FieldReader
     {
@@ -368,13 +502,15 @@ final class CommandMessages
         private int offset;
         private int limit;
         private int remaining;
+        private boolean version1;
 
-        void wrap(final DirectBuffer source, final int start, final int end, final int count)
+        void wrap(final DirectBuffer source, final int start, final int end, final int count, final boolean version1)
         {
             buffer = source;
             offset = start;
             limit = end;
             remaining = count;
+            this.version1 = version1;
         }
 
         int remaining()
@@ -402,6 +538,41 @@ final class CommandMessages
             }
             offset += 1 + WireBuffers.stringSize(buffer, offset + 1, limit);
             remaining--;
+        }
+
+        /** The recorded name of a map key, which the reader does not know beforehand. */
+        private String key()
+        {
+            if (remaining == 0)
+            {
+                throw new IllegalStateException("map key read where ingress recorded no more reads");
+            }
+            need(offset, 1, limit);
+            final byte recordedKind = buffer.getByte(offset);
+            if (recordedKind != MAP_KEY)
+            {
+                throw new IllegalStateException("map key read where ingress recorded kind " + recordedKind);
+            }
+            final String key = WireBuffers.getString(buffer, offset + 1, limit);
+            if (key == null)
+            {
+                throw new WireBuffers.MalformedMessageException("a map key recorded as null");
+            }
+            offset += 1 + WireBuffers.stringSize(buffer, offset + 1, limit);
+            remaining--;
+            return key;
+        }
+
+        private int count(final String name)
+        {
+            need(offset, Integer.BYTES, limit);
+            final int count = buffer.getInt(offset, ORDER);
+            offset += Integer.BYTES;
+            if (count < 0)
+            {
+                throw new WireBuffers.MalformedMessageException("negative size " + count + " recorded for '" + name + "'");
+            }
+            return count;
         }
 
         @Override
@@ -438,9 +609,114 @@ final class CommandMessages
         @Override
         public boolean readBoolean(final String name, final boolean absent)
         {
+            return readBoolean(name);
+        }
+
+        @Override
+        public boolean readBoolean(final String name)
+        {
             expect(READ_BOOLEAN, name);
             need(offset, 1, limit);
             return buffer.getByte(offset++) != 0;
+        }
+
+        @Override
+        public int readInt(final String name)
+        {
+            expect(READ_INT, name);
+            need(offset, Integer.BYTES, limit);
+            final int value = buffer.getInt(offset, ORDER);
+            offset += Integer.BYTES;
+            return value;
+        }
+
+        @Override
+        public BigDecimal readDecimal(final String name)
+        {
+            expect(READ_DECIMAL, name);
+            need(offset, 2 * Integer.BYTES, limit);
+            final int scale = buffer.getInt(offset, ORDER);
+            final int length = buffer.getInt(offset + Integer.BYTES, ORDER);
+            if (length <= 0)
+            {
+                throw new WireBuffers.MalformedMessageException("decimal '" + name + "' recorded with " + length + " bytes");
+            }
+            need(offset + 2 * Integer.BYTES, length, limit);
+            final byte[] unscaled = new byte[length];
+            buffer.getBytes(offset + 2 * Integer.BYTES, unscaled);
+            offset += 2 * Integer.BYTES + length;
+            return new BigDecimal(new BigInteger(unscaled), scale);
+        }
+
+        @Override
+        public Instant readInstant(final String name)
+        {
+            expect(READ_INSTANT, name);
+            need(offset, Long.BYTES + Integer.BYTES, limit);
+            final long seconds = buffer.getLong(offset, ORDER);
+            final int nanos = buffer.getInt(offset + Long.BYTES, ORDER);
+            offset += Long.BYTES + Integer.BYTES;
+            if (nanos < 0 || nanos > 999_999_999)
+            {
+                throw new WireBuffers.MalformedMessageException("instant '" + name + "' recorded with " + nanos + " ns");
+            }
+            return Instant.ofEpochSecond(seconds, nanos);
+        }
+
+        @Override
+        public boolean readPresence(final String name)
+        {
+            if (version1)
+            {
+                return remaining > 0 && WireBuffers.stringEquals(buffer, offset + 1, limit, name);
+            }
+            expect(READ_PRESENCE, name);
+            need(offset, 1, limit);
+            return buffer.getByte(offset++) != 0;
+        }
+
+        @Override
+        public void beginObject(final String name)
+        {
+            expect(BEGIN_OBJECT, name);
+        }
+
+        @Override
+        public void endObject()
+        {
+            expect(END_OBJECT, null);
+        }
+
+        @Override
+        public int beginList(final String name)
+        {
+            expect(BEGIN_LIST, name);
+            return count(name);
+        }
+
+        @Override
+        public void endList()
+        {
+            expect(END_LIST, null);
+        }
+
+        @Override
+        public int beginMap(final String name)
+        {
+            expect(BEGIN_MAP, name);
+            return count(name);
+        }
+
+        @Override
+        public String readKey()
+        {
+            return key();
+        }
+
+        @Override
+        public void endMap()
+        {
+            expect(END_MAP, null);
         }
     }
 }

@@ -255,10 +255,11 @@ final class ReplyMessages
                 need(at, Integer.BYTES, limit);
                 final int payloadLength = buffer.getInt(at, ORDER);
                 need(at + Integer.BYTES, payloadLength, limit);
-                final EventType<?, ?> type = registry.eventType(strings[2]);
+                final EventType<?, ?> type = registry.eventType(strings[0], strings[2]);
                 if (type == null)
                 {
-                    throw new IllegalStateException("event type " + strings[2] + " is not registered on this node");
+                    throw new IllegalStateException("event type " + strings[2] + " of aggregate type " + strings[0] +
+                        " is not registered on this node");
                 }
                 final EventDecoder<?> decoder = type.decoderFor(schemaVersion);
                 if (decoder == null)

@@ -75,18 +75,18 @@ class ClusterIT
             final ClusterClient client = cluster.client();
             open(client, "acc-1");
             open(client, "acc-2");
-            final CommandResult traced = client.send(client.newCommand("dep-t", "Deposit", "acc-1", Command.ANY_VERSION,
+            final CommandResult traced = client.send(client.newCommand("dep-t", null, "Deposit", "acc-1", Command.ANY_VERSION,
                 null, new MapFieldReader(Map.of("amount", 5L))).withTraceparent(tp1)).get(30, TimeUnit.SECONDS);
             assertThat(traced.events()).extracting(RecordedEvent::traceparent).as("the leader's reply").containsExactly(tp1);
             final BatchResult batch = client.send(List.of(
-                client.newCommand("tr-t", "Transfer", "acc-1", Command.ANY_VERSION, null,
+                client.newCommand("tr-t", null, "Transfer", "acc-1", Command.ANY_VERSION, null,
                     new MapFieldReader(Map.of("to", "acc-2", "amount", 2L))).withTraceparent(tp2),
-                client.newCommand("dep-u", "Deposit", "acc-2", Command.ANY_VERSION, null,
+                client.newCommand("dep-u", null, "Deposit", "acc-2", Command.ANY_VERSION, null,
                     new MapFieldReader(Map.of("amount", 1L)))), true).get(30, TimeUnit.SECONDS);
             assertThat(batch.failedIndex()).isEqualTo(-1);
             assertThat(batch.results().get(0).events()).extracting(RecordedEvent::traceparent).containsOnly(tp2);
             assertThat(batch.results().get(1).events()).extracting(RecordedEvent::traceparent).containsOnly((String)null);
-            final CommandResult replay = client.send(client.newCommand("dep-t", "Deposit", "acc-1", Command.ANY_VERSION,
+            final CommandResult replay = client.send(client.newCommand("dep-t", null, "Deposit", "acc-1", Command.ANY_VERSION,
                 null, new MapFieldReader(Map.of("amount", 5L))).withTraceparent(tp2)).get(30, TimeUnit.SECONDS);
             assertThat(replay.replayed()).isTrue();
             assertThat(replay.events()).extracting(RecordedEvent::traceparent).as("a replay: the original's trace")

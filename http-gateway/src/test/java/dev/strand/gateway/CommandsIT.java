@@ -198,7 +198,7 @@ class CommandsIT
             final Object value = "99999999999999999999".equals(amount) ? new java.math.BigInteger("99999999999999999999") : amount;
             final HttpResponse<Buffer> r = server.command("Deposit", a, new JsonObject().put("amount", value));
             assertProblem(r, 400, "INVALID_FIELD");
-            assertThat(r.bodyAsJsonObject().getString("field")).as("amount %s", amount).isEqualTo("amount");
+            assertThat(r.bodyAsJsonObject().getString("field")).as("amount %s", amount).isEqualTo("data.amount");
         }
         assertProblem(server.command("Deposit", a, new JsonObject()), 400, "INVALID_FIELD");
         assertProblem(server.command("Transfer", a, new JsonObject().put("to", 5).put("amount", 1)), 400, "INVALID_FIELD");
@@ -263,7 +263,7 @@ class CommandsIT
         assertThat(results.getJsonObject(2).getString("code")).isEqualTo("INSUFFICIENT_FUNDS");
         assertThat(results.getJsonObject(2).getInteger("httpStatus")).isEqualTo(422);
         assertThat(results.getJsonObject(3).getString("code")).isEqualTo("INVALID_FIELD");
-        assertThat(results.getJsonObject(3).getString("field")).isEqualTo("amount");
+        assertThat(results.getJsonObject(3).getString("field")).isEqualTo("data.amount");
         assertThat(results.getJsonObject(4).getJsonArray("events").getJsonObject(0).getJsonObject("data").getLong("balance"))
             .isEqualTo(15);
         assertThat(results.getJsonObject(4).getLong("position")).isGreaterThan(results.getJsonObject(1).getLong("position"));

@@ -25,11 +25,23 @@ public interface Engine extends AutoCloseable
      * module's decoder and stamps the ingress time.
      *
      * @param commandId       idempotency key, 1..128 chars, or null to generate one.
+     * @param aggregateType   the aggregate type whose command {@code type} is; null when the name is registered by one
+     *                        aggregate type only (a name several register then needs it: AMBIGUOUS_COMMAND_TYPE).
      * @param expectedVersion {@link Command#ANY_VERSION}, {@link Command#NO_AGGREGATE} or a version >= 0.
-     * @throws InvalidCommandException with UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
+     * @throws InvalidCommandException with UNKNOWN_AGGREGATE_TYPE, UNKNOWN_COMMAND_TYPE, AMBIGUOUS_COMMAND_TYPE or
+     *                                 INVALID_FIELD (naming {@code aggregateId}, {@code data.amount},
+     *                                 {@code data.lines[1].sku}, ...).
      */
-    Command newCommand(
-        String commandId, String type, String aggregateId, long expectedVersion, String correlationId, FieldReader data);
+    Command newCommand(String commandId, String aggregateType, String type, String aggregateId, long expectedVersion,
+        String correlationId, FieldReader data);
+
+    /** {@link #newCommand(String, String, String, String, long, String, FieldReader)} with the type named alone. */
+    default Command newCommand(
+        final String commandId, final String type, final String aggregateId, final long expectedVersion,
+        final String correlationId, final FieldReader data)
+    {
+        return newCommand(commandId, null, type, aggregateId, expectedVersion, correlationId, data);
+    }
 
     /** Submits one command; never blocks. A full ring answers OVERLOADED at once, on this thread. */
     void submit(Command command, CommandCallback callback);

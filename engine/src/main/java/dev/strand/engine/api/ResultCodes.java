@@ -5,6 +5,10 @@ public final class ResultCodes
 {
     public static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
     public static final String UNKNOWN_COMMAND_TYPE = "UNKNOWN_COMMAND_TYPE";
+    /** The envelope's {@code aggregateType} is not registered (400). */
+    public static final String UNKNOWN_AGGREGATE_TYPE = "UNKNOWN_AGGREGATE_TYPE";
+    /** Several aggregate types have a command type of that name and the envelope did not say which (400). */
+    public static final String AMBIGUOUS_COMMAND_TYPE = "AMBIGUOUS_COMMAND_TYPE";
     public static final String INVALID_FIELD = "INVALID_FIELD";
     public static final String AGGREGATE_NOT_FOUND = "AGGREGATE_NOT_FOUND";
     public static final String AGGREGATE_EXISTS = "AGGREGATE_EXISTS";

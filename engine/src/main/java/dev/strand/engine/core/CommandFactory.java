@@ -10,15 +10,23 @@ import dev.strand.engine.spi.CommandType;
 import dev.strand.engine.spi.FieldReader;
 import dev.strand.engine.spi.InvalidFieldException;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * The one place a {@link Command} is built from its envelope and data: type resolved, envelope checked
- * ({@link Envelope}), data decoded by the module's decoder while {@link CommandFingerprint} folds what it reads, a
- * command id given when the caller sent none, the time stamped. Used at ingress by both drivers ({@link CommandIngress}
- * on one node; the cluster's ingress, which also records the reads with a {@link RecordingFieldReader.Sink}), and by
- * every cluster member to build the command again from the recorded reads ({@link #rebuild}). Thread-safe.
+ * The one place a {@link Command} is built from its envelope and data: type resolved (by its name, within the
+ * envelope's aggregate type when it names one), envelope checked ({@link Envelope}), data decoded by the module's
+ * decoder while {@link CommandFingerprint} folds what it reads, a command id given when the caller sent none, the time
+ * stamped. Used at ingress by both drivers ({@link CommandIngress} on one node; the cluster's ingress, which also
+ * records the reads with a {@link RecordingFieldReader.Sink}), and by every cluster member to build the command again
+ * from the recorded reads ({@link #rebuild}). Thread-safe.
+ *
+ * <p>Resolution uses the envelope only, never the state: a name one aggregate type registers resolves alone; a name
+ * several register needs {@code aggregateType} (else AMBIGUOUS_COMMAND_TYPE). The existing aggregate's type does not
+ * resolve it: ingress runs before sequencing, where the state is not known (and on a cluster differs per member), and
+ * the data cannot be decoded before the type is known. Whether the aggregate then has that type is checked when the
+ * command runs (AGGREGATE_TYPE_MISMATCH).
  */
 public final class CommandFactory
 {
@@ -42,12 +50,15 @@ public final class CommandFactory
     /**
      * Builds a command at ingress.
      *
-     * @param commandId null to get a new random id.
-     * @param recorder  told every read the decoder makes, or null.
-     * @throws InvalidCommandException for an unknown type, a broken envelope rule or data the decoder refuses.
+     * @param commandId     null to get a new random id.
+     * @param aggregateType the aggregate type whose command type {@code type} is, or null when the name alone says.
+     * @param recorder      told every read the decoder makes, or null.
+     * @throws InvalidCommandException for an unknown or ambiguous type, a broken envelope rule or data the decoder
+     *                                 refuses (INVALID_FIELD naming {@code data.<path>}).
      */
     public Command newCommand(
         final String commandId,
+        final String aggregateType,
         final String type,
         final String aggregateId,
         final long expectedVersion,
@@ -55,15 +66,10 @@ public final class CommandFactory
         final FieldReader data,
         final RecordingFieldReader.Sink recorder)
     {
-        final CommandType<?, ?> commandType = type == null ? null : registry.commandType(type);
-        if (commandType == null)
-        {
-            throw new InvalidCommandException(new Rejection(RejectionKind.INVALID, ResultCodes.UNKNOWN_COMMAND_TYPE,
-                "unknown command type " + (type == null ? "(none)" : "'" + abbreviate(type) + "'") +
-                "; registered types: " + String.join(", ", registry.commandTypeNames()), "type", -1));
-        }
+        final CommandType<?, ?> commandType = resolve(aggregateType, type);
         Envelope.check(commandId, aggregateId, expectedVersion, correlationId);
-        final CommandFingerprint fingerprint = new CommandFingerprint(type, aggregateId, expectedVersion, recorder);
+        final CommandFingerprint fingerprint = new CommandFingerprint(commandType.module().aggregateType(), type,
+            aggregateId, expectedVersion, recorder);
         final Object payload;
         try
         {
@@ -71,7 +77,8 @@ public final class CommandFactory
         }
         catch (final InvalidFieldException ex)
         {
-            throw new InvalidCommandException(Rejection.invalidField(ex.field(), ex.getMessage()));
+            final InvalidFieldException named = ex.within("data");
+            throw new InvalidCommandException(Rejection.invalidField(named.field(), named.getMessage()));
         }
         if (payload == null)
         {
@@ -82,15 +89,65 @@ public final class CommandFactory
     }
 
     /**
+     * The command type an envelope names.
+     *
+     * @throws InvalidCommandException UNKNOWN_AGGREGATE_TYPE, UNKNOWN_COMMAND_TYPE (listing what there is) or
+     *                                 AMBIGUOUS_COMMAND_TYPE (naming the aggregate types that have it).
+     */
+    public CommandType<?, ?> resolve(final String aggregateType, final String type)
+    {
+        if (type == null)
+        {
+            throw unknownType("unknown command type (none); registered types: " + String.join(", ",
+                registry.commandTypeNames()));
+        }
+        if (aggregateType != null)
+        {
+            if (registry.module(aggregateType) == null)
+            {
+                throw new InvalidCommandException(new Rejection(RejectionKind.INVALID, ResultCodes.UNKNOWN_AGGREGATE_TYPE,
+                    "unknown aggregate type '" + abbreviate(aggregateType) + "'; registered aggregate types: " +
+                    String.join(", ", registry.aggregateTypes()), "aggregateType", -1));
+            }
+            final CommandType<?, ?> commandType = registry.commandType(aggregateType, type);
+            if (commandType == null)
+            {
+                throw unknownType("unknown command type '" + abbreviate(type) + "' for aggregate type " + aggregateType +
+                    "; its command types: " + String.join(", ", registry.module(aggregateType).commandTypes().stream()
+                    .map(CommandType::name).sorted().toList()));
+            }
+            return commandType;
+        }
+        final List<CommandType<?, ?>> named = registry.commandTypesNamed(type);
+        if (named.isEmpty())
+        {
+            throw unknownType("unknown command type '" + abbreviate(type) + "'; registered types: " +
+                String.join(", ", registry.commandTypeNames()));
+        }
+        if (named.size() > 1)
+        {
+            throw new InvalidCommandException(new Rejection(RejectionKind.INVALID, ResultCodes.AMBIGUOUS_COMMAND_TYPE,
+                "command type '" + type + "' is registered by aggregate types " +
+                String.join(", ", ModuleRegistry.aggregateTypesOf(named)) + ": say which in aggregateType",
+                "aggregateType", -1));
+        }
+        return named.get(0);
+    }
+
+    /**
      * Builds a command again from what its ingress recorded (its envelope and the decoder's reads, replayed through
      * {@code recordedReads}), with the ingress time and fingerprint it travelled with. The decoder runs again, so the
      * payload is the module's own object; the fingerprint is folded again and must equal the one that travelled.
      *
+     * @param aggregateType the aggregate type recorded with the command; null for a record made before aggregate types
+     *                      travelled with commands (cluster messages of version 1): the type is then resolved by its
+     *                      name alone and the fingerprint checked in its version-1 form.
      * @throws IllegalStateException when the type is not registered here, the decoder refuses the replayed reads or
      *                               the fingerprint differs: the members do not run the same modules.
      */
     public Command rebuild(
         final String commandId,
+        final String aggregateType,
         final String type,
         final String aggregateId,
         final long expectedVersion,
@@ -99,12 +156,19 @@ public final class CommandFactory
         final long timestampMicros,
         final long expectedFingerprint)
     {
-        final CommandType<?, ?> commandType = registry.commandType(type);
-        if (commandType == null)
+        final CommandType<?, ?> commandType;
+        try
         {
-            throw new IllegalStateException("command type " + type + " is not registered on this member");
+            commandType = resolve(aggregateType, type);
         }
-        final CommandFingerprint fingerprint = new CommandFingerprint(type, aggregateId, expectedVersion, null);
+        catch (final InvalidCommandException ex)
+        {
+            throw new IllegalStateException("command " + commandId + " cannot be resolved on this member: " +
+                ex.rejection().detail(), ex);
+        }
+        final CommandFingerprint fingerprint = aggregateType == null ?
+            CommandFingerprint.version1(type, aggregateId, expectedVersion) :
+            new CommandFingerprint(aggregateType, type, aggregateId, expectedVersion, null);
         final Object payload;
         try
         {
@@ -123,6 +187,12 @@ public final class CommandFactory
         }
         return new Command(commandId, commandType, aggregateId, expectedVersion, correlationId, payload,
             timestampMicros, expectedFingerprint);
+    }
+
+    private static InvalidCommandException unknownType(final String detail)
+    {
+        return new InvalidCommandException(new Rejection(RejectionKind.INVALID, ResultCodes.UNKNOWN_COMMAND_TYPE,
+            detail, "type", -1));
     }
 
     private static String abbreviate(final String value)

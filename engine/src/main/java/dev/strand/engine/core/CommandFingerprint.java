@@ -1,25 +1,55 @@
 package dev.strand.engine.core;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+
 /**
  * Computes a command's fingerprint from the reads its module's decoder makes (a {@link RecordingFieldReader.Sink}):
- * every field read, its name and the value the decoder got (the default, for an absent field), folded in read order
- * onto the envelope's type, aggregate id and expected version. A decoder reads its fields in a fixed order, so equal
- * commands give equal fingerprints on every JVM and every node, and the fingerprint covers exactly what the command
- * means to its module. One per decode; not thread-safe.
+ * every field read, its name and the value the decoder got (the default, for an absent field), and the shape of
+ * structured data (presence of optional values, where objects, lists and maps begin and end, list and map sizes, map
+ * keys), folded in read order onto the envelope's aggregate type, command type, aggregate id and expected version. A
+ * decoder reads its fields in a fixed order, so equal commands give equal fingerprints on every JVM and every node, and
+ * the fingerprint covers exactly what the command means to its module. One per decode; not thread-safe.
+ *
+ * <p>The version-1 form (made by {@link #version1}, for cluster messages of version 1, which carry no aggregate type)
+ * leaves out the aggregate type and the presence of optional values, as the build that wrote those messages did.
  */
-final class CommandFingerprint implements RecordingFieldReader.Sink
+class CommandFingerprint implements RecordingFieldReader.Sink
 {
+    private static final long OBJECT = 0x0B1EC7L;
+    private static final long OBJECT_END = 0x0B1EC7E0L;
+    private static final long LIST = 0x11577L;
+    private static final long LIST_END = 0x11577E0L;
+    private static final long MAP = 0x3A9L;
+    private static final long MAP_END = 0x3A9E0L;
+    private static final long KEY = 0x6E7L;
+    private static final long PRESENT = 0x9E5E47L;
+    private static final long ABSENT = 0xAB5E47L;
+
     private final RecordingFieldReader.Sink next;
     private long hash;
 
     /**
      * @param next another sink that receives every read as well (the cluster's recorder), or null.
      */
-    CommandFingerprint(final String type, final String aggregateId, final long expectedVersion,
+    CommandFingerprint(final String aggregateType, final String type, final String aggregateId,
+        final long expectedVersion, final RecordingFieldReader.Sink next)
+    {
+        this(type, aggregateId, expectedVersion, next);
+        this.hash = Hashing.mix(hash * 31 + Hashing.hash(aggregateType));
+    }
+
+    private CommandFingerprint(final String type, final String aggregateId, final long expectedVersion,
         final RecordingFieldReader.Sink next)
     {
         this.next = next;
         this.hash = Hashing.mix(Hashing.mix(Hashing.hash(type) * 31 + Hashing.hash(aggregateId)) * 31 + expectedVersion);
+    }
+
+    /** The fingerprint as builds before aggregate-scoped command types computed it. */
+    static CommandFingerprint version1(final String type, final String aggregateId, final long expectedVersion)
+    {
+        return new Version1(type, aggregateId, expectedVersion);
     }
 
     /**
@@ -62,6 +92,134 @@ final class CommandFingerprint implements RecordingFieldReader.Sink
         if (next != null)
         {
             next.onBoolean(name, value);
+        }
+    }
+
+    @Override
+    public void onInt(final String name, final int value)
+    {
+        fold(name, value);
+        if (next != null)
+        {
+            next.onInt(name, value);
+        }
+    }
+
+    @Override
+    public void onDecimal(final String name, final BigDecimal value)
+    {
+        fold(name, value.scale());
+        fold(name, Hashing.hash(value.unscaledValue().toByteArray()));
+        if (next != null)
+        {
+            next.onDecimal(name, value);
+        }
+    }
+
+    @Override
+    public void onInstant(final String name, final Instant value)
+    {
+        fold(name, value.getEpochSecond());
+        fold(name, value.getNano());
+        if (next != null)
+        {
+            next.onInstant(name, value);
+        }
+    }
+
+    @Override
+    public void onPresence(final String name, final boolean present)
+    {
+        fold(name, present ? PRESENT : ABSENT);
+        if (next != null)
+        {
+            next.onPresence(name, present);
+        }
+    }
+
+    @Override
+    public void onBeginObject(final String name)
+    {
+        fold(name, OBJECT);
+        if (next != null)
+        {
+            next.onBeginObject(name);
+        }
+    }
+
+    @Override
+    public void onEndObject()
+    {
+        fold(null, OBJECT_END);
+        if (next != null)
+        {
+            next.onEndObject();
+        }
+    }
+
+    @Override
+    public void onBeginList(final String name, final int size)
+    {
+        fold(name, LIST);
+        fold(null, size);
+        if (next != null)
+        {
+            next.onBeginList(name, size);
+        }
+    }
+
+    @Override
+    public void onEndList()
+    {
+        fold(null, LIST_END);
+        if (next != null)
+        {
+            next.onEndList();
+        }
+    }
+
+    @Override
+    public void onBeginMap(final String name, final int size)
+    {
+        fold(name, MAP);
+        fold(null, size);
+        if (next != null)
+        {
+            next.onBeginMap(name, size);
+        }
+    }
+
+    @Override
+    public void onKey(final String key)
+    {
+        fold(key, KEY);
+        if (next != null)
+        {
+            next.onKey(key);
+        }
+    }
+
+    @Override
+    public void onEndMap()
+    {
+        fold(null, MAP_END);
+        if (next != null)
+        {
+            next.onEndMap();
+        }
+    }
+
+    /** The version-1 form: no aggregate type, no presence (a subclass, so the common one stays 24 bytes). */
+    private static final class Version1 extends CommandFingerprint
+    {
+        Version1(final String type, final String aggregateId, final long expectedVersion)
+        {
+            super(type, aggregateId, expectedVersion, null);
+        }
+
+        @Override
+        public void onPresence(final String name, final boolean present)
+        {
         }
     }
 }

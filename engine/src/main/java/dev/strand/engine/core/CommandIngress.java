@@ -66,13 +66,15 @@ final class CommandIngress
 
     Command newCommand(
         final String commandId,
+        final String aggregateType,
         final String type,
         final String aggregateId,
         final long expectedVersion,
         final String correlationId,
         final FieldReader data)
     {
-        return factory.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data, null);
+        return factory.newCommand(commandId, aggregateType, type, aggregateId, expectedVersion, correlationId, data,
+            null);
     }
 
     void submit(final Command command, final CommandCallback callback)

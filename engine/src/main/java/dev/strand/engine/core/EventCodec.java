@@ -20,11 +20,11 @@ final class EventCodec
 
     EventType<?, ?> typeOf(final EventRecord record)
     {
-        final EventType<?, ?> type = registry.eventType(record.eventType());
+        final EventType<?, ?> type = registry.eventType(record.aggregateType(), record.eventType());
         if (type == null)
         {
-            throw new IllegalStateException(
-                "event type " + record.eventType() + " at position " + record.position() + " is not registered by any module");
+            throw new IllegalStateException("event type " + record.eventType() + " of aggregate type " +
+                record.aggregateType() + " at position " + record.position() + " is not registered by any module");
         }
         return type;
     }
@@ -38,7 +38,16 @@ final class EventCodec
                 " at position " + record.position() + " has no decoder (current version " + type.schemaVersion() + ")");
         }
         reader.wrap(record.payload(), record.payloadOffset(), record.payloadLength());
-        final Object event = decoder.decode(reader);
+        final Object event;
+        try
+        {
+            event = decoder.decode(reader);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalStateException("event " + type.name() + " schema version " + record.schemaVersion() +
+                " at position " + record.position() + " cannot be decoded: " + ex.getMessage(), ex);
+        }
         if (!reader.exhausted())
         {
             throw new IllegalStateException("event " + type.name() + " at position " + record.position() +

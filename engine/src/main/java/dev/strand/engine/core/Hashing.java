@@ -44,4 +44,14 @@ final class Hashing
         }
         return mix(h);
     }
+
+    static long hash(final byte[] bytes)
+    {
+        long h = FNV_OFFSET;
+        for (final byte b : bytes)
+        {
+            h = (h ^ (b & 0xFF)) * FNV_PRIME;
+        }
+        return mix(h);
+    }
 }

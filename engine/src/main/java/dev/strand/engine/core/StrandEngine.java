@@ -179,10 +179,10 @@ public final class StrandEngine implements Engine
     }
 
     @Override
-    public Command newCommand(final String commandId, final String type, final String aggregateId,
-        final long expectedVersion, final String correlationId, final FieldReader data)
+    public Command newCommand(final String commandId, final String aggregateType, final String type,
+        final String aggregateId, final long expectedVersion, final String correlationId, final FieldReader data)
     {
-        return ingress.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data);
+        return ingress.newCommand(commandId, aggregateType, type, aggregateId, expectedVersion, correlationId, data);
     }
 
     @Override

@@ -7,12 +7,17 @@ import dev.strand.engine.api.RejectionKind;
 import dev.strand.engine.api.ResultCodes;
 import dev.strand.engine.spi.AggregateModule;
 import dev.strand.engine.spi.CommandHandler;
+import dev.strand.engine.spi.CommandType;
 import dev.strand.engine.spi.DecideContext;
+import dev.strand.engine.spi.Decider;
+import dev.strand.engine.spi.Decision;
+import dev.strand.engine.spi.DecisionContext;
 import dev.strand.engine.spi.EventType;
 import dev.strand.journal.JournalAppender;
 import org.agrona.collections.Object2ObjectHashMap;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +29,12 @@ import java.util.List;
  * <p>Order of checks for each command: idempotency (the window, then the unit's own earlier commands), aggregate
  * type, expected version, then the module's {@code decide}, whose events are evolved into the stage at once so that
  * later commands of the unit see them.
+ *
+ * <p>A decision may read aggregates of every type and put events on them: each event goes to the aggregate type its
+ * class belongs to, and creates the aggregate when it does not exist. An event on an aggregate of another type, or a
+ * read of an aggregate as a type it is not, refuses the command (AGGREGATE_TYPE_MISMATCH); everything the unit
+ * touched is journaled in one commit, or nothing is. Staged events are kept in reused slots: staging allocates only
+ * what outlives the unit (the aggregates' new entries and the recorded events).
  */
 public final class UnitOfWork implements DecideContext<Object>
 {
@@ -64,7 +75,10 @@ public final class UnitOfWork implements DecideContext<Object>
     private final FailureListener failures;
     private final BinaryFieldWriter payloadWriter = new BinaryFieldWriter();
     private final Object2ObjectHashMap<String, AggregateEntry> staged = new Object2ObjectHashMap<>();
-    private final List<PendingEvent> pending = new ArrayList<>();
+    private final Decisions decisions = new Decisions();
+    /** Events staged by the unit, in order: {@code pending[0..pendingCount)}; the slots are reused. */
+    private PendingEvent[] pending = new PendingEvent[16];
+    private int pendingCount;
     /** Commands accepted into this unit, in order, for replays inside an atomic batch. */
     private final List<Command> commands = new ArrayList<>();
     private final List<RecordedEvent> recorded = new ArrayList<>();
@@ -73,7 +87,9 @@ public final class UnitOfWork implements DecideContext<Object>
     private AggregateEntry cachedEntry;
     private AggregateModule<Object> currentModule;
     private Command currentCommand;
-    private String typeConflict;
+    /** A read of an aggregate as a type it is not, during the current decide: the command is refused. */
+    private String readConflict;
+    private AggregateModule<?> readConflictType;
     private boolean written;
 
     public UnitOfWork(final EngineState state, final CommandLog log, final FailureListener failures)
@@ -87,7 +103,11 @@ public final class UnitOfWork implements DecideContext<Object>
     public void begin()
     {
         staged.clear();
-        pending.clear();
+        for (int i = 0; i < pendingCount; i++)
+        {
+            pending[i].clear();
+        }
+        pendingCount = 0;
         commands.clear();
         recorded.clear();
         written = false;
@@ -98,7 +118,7 @@ public final class UnitOfWork implements DecideContext<Object>
     /** @return events staged so far. */
     public int pendingEvents()
     {
-        return pending.size();
+        return pendingCount;
     }
 
     /**
@@ -124,7 +144,7 @@ public final class UnitOfWork implements DecideContext<Object>
         final AggregateEntry target = lookup(aggregateId);
         if (target != null && target.module() != module)
         {
-            return new Outcome.Rejected(typeMismatch(aggregateId, target));
+            return new Outcome.Rejected(typeMismatch(aggregateId, target, module, null));
         }
         final long currentVersion = target == null ? 0 : target.version();
         final long expected = command.expectedVersion();
@@ -133,21 +153,21 @@ public final class UnitOfWork implements DecideContext<Object>
             return new Outcome.Rejected(Rejection.wrongExpectedVersion(aggregateId, expected, currentVersion));
         }
 
-        final int mark = pending.size();
+        final int mark = pendingCount;
         currentModule = module;
         currentCommand = command;
-        typeConflict = null;
+        readConflict = null;
         Rejection rejection;
         try
         {
-            rejection = ((CommandHandler)command.type().handler()).decide(aggregateId, command.payload(), this);
-            if (rejection == null && typeConflict != null)
+            rejection = decide(command.type(), aggregateId, command.payload());
+            if (rejection == null && readConflict != null)
             {
-                rejection = typeMismatch(typeConflict, lookup(typeConflict));
+                rejection = typeMismatch(readConflict, lookup(readConflict), readConflictType, null);
             }
             if (rejection == null)
             {
-                evolvePending(mark);
+                rejection = evolvePending(mark);
             }
         }
         catch (final Throwable t)
@@ -166,11 +186,44 @@ public final class UnitOfWork implements DecideContext<Object>
             rollbackTo(mark);
             return new Outcome.Rejected(rejection);
         }
-        if (pending.size() > mark)
+        if (pendingCount > mark)
         {
             commands.add(command);
         }
-        return new Outcome.Staged(mark, pending.size() - mark);
+        return new Outcome.Staged(mark, pendingCount - mark);
+    }
+
+    /** Runs the command type's decide; its events are staged (not yet evolved). @return its rejection, or null. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Rejection decide(final CommandType type, final String aggregateId, final Object payload)
+    {
+        final Decider decider = type.decider();
+        if (decider == null)
+        {
+            return ((CommandHandler)type.handler()).decide(aggregateId, payload, this);
+        }
+        final Decision decision = decider.decide(payload, decisions);
+        if (decision == null)
+        {
+            throw new IllegalStateException("the " + type.name() + " decider returned null, not a Decision");
+        }
+        if (!decision.accepted())
+        {
+            return decision.rejection();
+        }
+        for (int i = 0, n = decision.size(); i < n; i++)
+        {
+            final Object event = decision.event(i);
+            final String target = decision.aggregateId(i);
+            final EventType<?, ?> eventType = state.registry().eventTypeOf(event);
+            if (eventType == null)
+            {
+                throw new IllegalArgumentException("the " + type.name() + " decider returned an event of class " +
+                    event.getClass().getName() + ", which no module registers as an event type");
+            }
+            stagePending(target == null ? aggregateId : target, eventType, event);
+        }
+        return null;
     }
 
     /**
@@ -183,7 +236,7 @@ public final class UnitOfWork implements DecideContext<Object>
     void write(final JournalAppender journal) throws EncodingFailed
     {
         written = true;
-        final int count = pending.size();
+        final int count = pendingCount;
         if (count == 0)
         {
             return;
@@ -194,7 +247,7 @@ public final class UnitOfWork implements DecideContext<Object>
         {
             for (int i = 0; i < count; i++)
             {
-                final PendingEvent e = pending.get(i);
+                final PendingEvent e = pending[i];
                 payloadWriter.reset();
                 try
                 {
@@ -206,7 +259,7 @@ public final class UnitOfWork implements DecideContext<Object>
                     throw new EncodingFailed(e.command, moduleBug);
                 }
                 final Command c = e.command;
-                final boolean firstOfCommand = i == 0 || pending.get(i - 1).command != c;
+                final boolean firstOfCommand = i == 0 || pending[i - 1].command != c;
                 journal.add(e.position, e.module.aggregateType(), e.aggregateId, e.version, e.type.name(),
                     e.type.schemaVersion(), c.timestampMicros(), c.commandId(), c.correlationId(), c.commandId(),
                     firstOfCommand ? c.fingerprint() : 0, c.traceparent(), payloadWriter.buffer(), 0,
@@ -238,12 +291,12 @@ public final class UnitOfWork implements DecideContext<Object>
         {
             throw new IllegalStateException("apply() before write()");
         }
-        for (int i = 0; i < pending.size(); i++)
+        for (int i = 0; i < pendingCount; i++)
         {
-            final PendingEvent e = pending.get(i);
+            final PendingEvent e = pending[i];
             state.put(e.aggregateId, e.entryAfter);
             final Command command = e.command;
-            if (command.commandId() != null && (i == 0 || pending.get(i - 1).command != command))
+            if (command.commandId() != null && (i == 0 || pending[i - 1].command != command))
             {
                 state.remember(command.commandId(), e.position, command.fingerprint());
             }
@@ -314,31 +367,48 @@ public final class UnitOfWork implements DecideContext<Object>
 
     private long firstPositionOf(final Command command)
     {
-        for (int i = 0; i < pending.size(); i++)
+        for (int i = 0; i < pendingCount; i++)
         {
-            if (pending.get(i).command == command)
+            if (pending[i].command == command)
             {
-                return pending.get(i).position;
+                return pending[i].position;
             }
         }
         throw new IllegalStateException("command " + command.commandId() + " has no staged event");
     }
 
-    private static Rejection typeMismatch(final String aggregateId, final AggregateEntry existing)
+    /**
+     * @param wanted     the aggregate type the command, the event or the read wanted it to be.
+     * @param eventType  the event that would have gone on it, or null.
+     */
+    private static Rejection typeMismatch(final String aggregateId, final AggregateEntry existing,
+        final AggregateModule<?> wanted, final EventType<?, ?> eventType)
     {
+        final String why = eventType != null ? "; event " + eventType.name() + " is of " + wanted.aggregateType() :
+            wanted != null ? ", not a " + wanted.aggregateType() : "";
         return new Rejection(RejectionKind.CONFLICT, ResultCodes.AGGREGATE_TYPE_MISMATCH,
-            "aggregate " + aggregateId + " exists as a " + existing.module().aggregateType(), null, -1);
+            "aggregate " + aggregateId + " exists as a " + existing.module().aggregateType() + why, null, -1);
     }
 
-    /** Assigns versions and positions to the events emitted since {@code mark} and evolves them into the stage. */
+    /**
+     * Assigns versions and positions to the events staged since {@code mark} and evolves them into the stage, each
+     * into the aggregate type of its event type (an aggregate that does not exist yet starts from that type's
+     * initial state).
+     *
+     * @return AGGREGATE_TYPE_MISMATCH for an event on an aggregate of another type, else null.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void evolvePending(final int mark)
+    private Rejection evolvePending(final int mark)
     {
         long position = state.position() + mark;
-        for (int i = mark; i < pending.size(); i++)
+        for (int i = mark; i < pendingCount; i++)
         {
-            final PendingEvent event = pending.get(i);
+            final PendingEvent event = pending[i];
             final AggregateEntry current = lookup(event.aggregateId);
+            if (current != null && current.module() != event.module)
+            {
+                return typeMismatch(event.aggregateId, current, event.module, event.type);
+            }
             final long version = current == null ? 1 : current.version() + 1;
             final Object before = current == null ? event.module.initialState() : current.state();
             final Object after = ((EventType)event.type).evolveObject(before, event.event);
@@ -348,25 +418,45 @@ public final class UnitOfWork implements DecideContext<Object>
             event.entryAfter = new AggregateEntry(event.module, version, position, after);
             staged.put(event.aggregateId, event.entryAfter);
         }
+        return null;
     }
 
     /** Undoes the events emitted since {@code mark}: rebuilds the stage from the events before it. */
     private void rollbackTo(final int mark)
     {
-        if (pending.size() == mark)
+        if (pendingCount == mark)
         {
             return;
         }
-        while (pending.size() > mark)
+        for (int i = mark; i < pendingCount; i++)
         {
-            pending.remove(pending.size() - 1);
+            pending[i].clear();
         }
+        pendingCount = mark;
         staged.clear();
         for (int i = 0; i < mark; i++)
         {
-            final PendingEvent event = pending.get(i);
+            final PendingEvent event = pending[i];
             staged.put(event.aggregateId, event.entryAfter);
         }
+    }
+
+    /** Stages an event of the current command, in a reused slot. */
+    @SuppressWarnings("unchecked")
+    private void stagePending(final String aggregateId, final EventType<?, ?> type, final Object event)
+    {
+        if (pendingCount == pending.length)
+        {
+            pending = Arrays.copyOf(pending, pending.length * 2);
+        }
+        PendingEvent slot = pending[pendingCount];
+        if (slot == null)
+        {
+            slot = new PendingEvent();
+            pending[pendingCount] = slot;
+        }
+        slot.set(currentCommand, (AggregateModule<Object>)type.module(), aggregateId, type, event);
+        pendingCount++;
     }
 
     /**
@@ -393,7 +483,38 @@ public final class UnitOfWork implements DecideContext<Object>
         return entry;
     }
 
-    // DecideContext, valid during decide() only.
+    /** The module whose state class is {@code stateType}. */
+    private AggregateModule<?> moduleOfState(final Class<?> stateType)
+    {
+        if (currentModule.stateType() == stateType)
+        {
+            return currentModule;
+        }
+        final AggregateModule<?> module = state.registry().moduleOfState(stateType);
+        if (module == null)
+        {
+            throw new IllegalArgumentException("no aggregate type has state class " + stateType.getName());
+        }
+        return module;
+    }
+
+    /** An entry of {@code module}'s type, or null; notes a read conflict when the aggregate is of another type. */
+    private AggregateEntry entryOf(final AggregateModule<?> module, final String aggregateId)
+    {
+        final AggregateEntry entry = lookup(aggregateId);
+        if (entry != null && entry.module() != module)
+        {
+            if (readConflict == null)
+            {
+                readConflict = aggregateId;
+                readConflictType = module;
+            }
+            return null;
+        }
+        return entry;
+    }
+
+    // DecideContext (SPI v1), valid during decide() only.
 
     @Override
     public boolean exists(final String aggregateId)
@@ -431,27 +552,81 @@ public final class UnitOfWork implements DecideContext<Object>
             throw new IllegalArgumentException("event " + event.getClass().getName() + " is not an event type of module " +
                 currentModule.aggregateType());
         }
-        final AggregateEntry entry = lookup(aggregateId);
-        if (entry != null && entry.module() != currentModule && typeConflict == null)
-        {
-            typeConflict = aggregateId;
-        }
-        pending.add(new PendingEvent(currentCommand, currentModule, aggregateId, type, event));
+        stagePending(aggregateId, type, event);
     }
 
-    /** An event decided but not yet journaled. */
+    /** The {@link DecisionContext} (SPI v2) of the command being decided; valid during decide() only. */
+    private final class Decisions implements DecisionContext<Object>
+    {
+        @Override
+        public String aggregateId()
+        {
+            return currentCommand.aggregateId();
+        }
+
+        @Override
+        public boolean exists()
+        {
+            return lookup(currentCommand.aggregateId()) != null;
+        }
+
+        @Override
+        public Object state()
+        {
+            final AggregateEntry entry = lookup(currentCommand.aggregateId());
+            return entry == null ? currentModule.initialState() : entry.state();
+        }
+
+        @Override
+        public long version()
+        {
+            final AggregateEntry entry = lookup(currentCommand.aggregateId());
+            return entry == null ? 0 : entry.version();
+        }
+
+        @Override
+        public long timestampMicros()
+        {
+            return currentCommand.timestampMicros();
+        }
+
+        @Override
+        public boolean exists(final Class<?> stateType, final String aggregateId)
+        {
+            final AggregateModule<?> module = moduleOfState(stateType);
+            final AggregateEntry entry = lookup(aggregateId);
+            return entry != null && entry.module() == module;
+        }
+
+        @Override
+        public <T> T state(final Class<T> stateType, final String aggregateId)
+        {
+            final AggregateModule<?> module = moduleOfState(stateType);
+            final AggregateEntry entry = entryOf(module, aggregateId);
+            return stateType.cast(entry == null ? module.initialState() : entry.state());
+        }
+
+        @Override
+        public long version(final Class<?> stateType, final String aggregateId)
+        {
+            final AggregateEntry entry = entryOf(moduleOfState(stateType), aggregateId);
+            return entry == null ? 0 : entry.version();
+        }
+    }
+
+    /** An event decided but not yet journaled; the slot is reused by later units. */
     private static final class PendingEvent
     {
-        final Command command;
-        final AggregateModule<Object> module;
-        final String aggregateId;
-        final EventType<?, ?> type;
-        final Object event;
+        Command command;
+        AggregateModule<Object> module;
+        String aggregateId;
+        EventType<?, ?> type;
+        Object event;
         long position;
         long version;
         AggregateEntry entryAfter;
 
-        PendingEvent(
+        void set(
             final Command command,
             final AggregateModule<Object> module,
             final String aggregateId,
@@ -463,6 +638,15 @@ public final class UnitOfWork implements DecideContext<Object>
             this.aggregateId = aggregateId;
             this.type = type;
             this.event = event;
+            this.position = 0;
+            this.version = 0;
+            this.entryAfter = null;
+        }
+
+        /** Drops the references, so a reused slot keeps nothing of a finished unit alive. */
+        void clear()
+        {
+            set(null, null, null, null, null);
         }
     }
 }

@@ -19,6 +19,22 @@ public abstract class AggregateModule<S>
     /** The state of an aggregate before its first event. */
     public abstract S initialState();
 
+    /**
+     * The state's class, when the module declares one ({@link RecordModule}s do): decisions of other modules read this
+     * module's aggregates by it ({@link DecisionContext#state(Class, String)}). Null when not declared; each class
+     * belongs to one aggregate type.
+     */
+    public Class<S> stateType()
+    {
+        return null;
+    }
+
+    /** The shape of the state's fields when the module derives its state codec ({@link RecordModule}), else null. */
+    public DataType.RecordType stateSchema()
+    {
+        return null;
+    }
+
     public abstract List<CommandType<S, ?>> commandTypes();
 
     public abstract List<EventType<S, ?>> eventTypes();

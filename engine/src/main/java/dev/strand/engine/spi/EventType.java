@@ -18,6 +18,7 @@ public final class EventType<S, E>
     private final EventDecoder<E> decoder;
     private final Evolver<S, E> evolver;
     private final Map<Integer, EventDecoder<E>> upcasters;
+    private final DataType.RecordType schema;
     private AggregateModule<S> module;
 
     private EventType(
@@ -27,7 +28,8 @@ public final class EventType<S, E>
         final EventEncoder<E> encoder,
         final EventDecoder<E> decoder,
         final Evolver<S, E> evolver,
-        final Map<Integer, EventDecoder<E>> upcasters)
+        final Map<Integer, EventDecoder<E>> upcasters,
+        final DataType.RecordType schema)
     {
         if (schemaVersion < 1)
         {
@@ -40,6 +42,7 @@ public final class EventType<S, E>
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.evolver = Objects.requireNonNull(evolver, "evolver");
         this.upcasters = Collections.unmodifiableMap(new TreeMap<>(upcasters));
+        this.schema = schema;
         for (final Integer v : this.upcasters.keySet())
         {
             if (v < 1 || v >= schemaVersion)
@@ -57,7 +60,7 @@ public final class EventType<S, E>
         final EventDecoder<E> decoder,
         final Evolver<S, E> evolver)
     {
-        return new EventType<>(name, javaType, 1, encoder, decoder, evolver, Map.of());
+        return new EventType<>(name, javaType, 1, encoder, decoder, evolver, Map.of(), null);
     }
 
     /** An event type at {@code schemaVersion}; {@code upcasters} read each older version into the current class. */
@@ -70,7 +73,25 @@ public final class EventType<S, E>
         final Evolver<S, E> evolver,
         final Map<Integer, EventDecoder<E>> upcasters)
     {
-        return new EventType<>(name, javaType, schemaVersion, encoder, decoder, evolver, upcasters);
+        return new EventType<>(name, javaType, schemaVersion, encoder, decoder, evolver, upcasters, null);
+    }
+
+    /** An event type whose records are written and read by derived codecs, one per schema version. */
+    static <S, E extends Record> EventType<S, E> derived(
+        final String name,
+        final EventVersions<E> versions,
+        final Evolver<S, E> evolver)
+    {
+        final RecordCodec<E> current = RecordCodec.of(versions.current());
+        final Map<Integer, EventDecoder<E>> upcasters = new java.util.HashMap<>();
+        for (int v = 1; v < versions.schemaVersion(); v++)
+        {
+            final int version = v;
+            final RecordCodec<? extends Record> old = RecordCodec.of(versions.record(v));
+            upcasters.put(v, in -> versions.upcastFrom(version, old.read(in)));
+        }
+        return new EventType<>(name, versions.current(), versions.schemaVersion(), current::write, current::read,
+            evolver, upcasters, current.type());
     }
 
     public String name()
@@ -96,6 +117,12 @@ public final class EventType<S, E>
     public Evolver<S, E> evolver()
     {
         return evolver;
+    }
+
+    /** @return the shape of the current version's data when it is derived from a record, else null (hand-written). */
+    public DataType.RecordType schema()
+    {
+        return schema;
     }
 
     /**

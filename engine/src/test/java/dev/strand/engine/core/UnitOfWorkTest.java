@@ -36,14 +36,14 @@ class UnitOfWorkTest
     private Command command(final String id, final String type, final String aggregate, final long expected,
         final Object payload)
     {
-        return new Command(id, registry.commandType(type), aggregate, expected, null, payload, clock++,
+        return new Command(id, registry.commandType(LedgerModule.TYPE, type), aggregate, expected, null, payload, clock++,
             31L * (type + aggregate + expected + payload).hashCode() + 1);
     }
 
     private Command open(final String id, final String aggregate)
     {
         return command(id, "OpenAccount", aggregate, Command.ANY_VERSION,
-            new LedgerCommands.OpenAccount("owner", "EUR", 0));
+            new LedgerCommands.OpenAccount("owner", "EUR", 0L));
     }
 
     private Command deposit(final String id, final String aggregate, final long amount)
@@ -102,7 +102,7 @@ class UnitOfWorkTest
         assertThat(((Outcome.Rejected)reused).rejection().code()).isEqualTo(ResultCodes.IDEMPOTENCY_KEY_REUSED);
 
         final Outcome conflict = core.execute(command("c2", "OpenAccount", "a", Command.NO_AGGREGATE,
-            new LedgerCommands.OpenAccount("o", "EUR", 0)), journal);
+            new LedgerCommands.OpenAccount("o", "EUR", 0L)), journal);
         assertThat(((Outcome.Rejected)conflict).rejection().code()).isEqualTo(ResultCodes.WRONG_EXPECTED_VERSION);
         assertThat(journal.commits).as("only the accepted command was journaled").hasSize(1);
     }

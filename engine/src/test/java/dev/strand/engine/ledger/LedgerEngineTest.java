@@ -158,17 +158,17 @@ class LedgerEngineTest
     @Test
     void shouldRejectInvalidFieldsAtIngress()
     {
-        assertInvalid("Deposit", "acc", data("amount", 0L), "amount");
-        assertInvalid("Deposit", "acc", data("amount", -5L), "amount");
-        assertInvalid("Deposit", "acc", data("amount", "100"), "amount");
-        assertInvalid("Deposit", "acc", data("amount", 1.5), "amount");
-        assertInvalid("Deposit", "acc", data("amount", new BigInteger("9223372036854775808")), "amount");
-        assertInvalid("Deposit", "acc", data("amount", Double.POSITIVE_INFINITY), "amount");
-        assertInvalid("Deposit", "acc", data("amount", Double.NaN), "amount");
-        assertInvalid("Deposit", "acc", data(), "amount");
-        assertInvalid("Transfer", "acc", data("to", "bad id!", "amount", 1L), "to");
-        assertInvalid("OpenAccount", "acc", data("currency", "euro"), "currency");
-        assertInvalid("OpenAccount", "acc", data("overdraftLimit", -1L), "overdraftLimit");
+        assertInvalid("Deposit", "acc", data("amount", 0L), "data.amount");
+        assertInvalid("Deposit", "acc", data("amount", -5L), "data.amount");
+        assertInvalid("Deposit", "acc", data("amount", "100"), "data.amount");
+        assertInvalid("Deposit", "acc", data("amount", 1.5), "data.amount");
+        assertInvalid("Deposit", "acc", data("amount", new BigInteger("9223372036854775808")), "data.amount");
+        assertInvalid("Deposit", "acc", data("amount", Double.POSITIVE_INFINITY), "data.amount");
+        assertInvalid("Deposit", "acc", data("amount", Double.NaN), "data.amount");
+        assertInvalid("Deposit", "acc", data(), "data.amount");
+        assertInvalid("Transfer", "acc", data("to", "bad id!", "amount", 1L), "data.to");
+        assertInvalid("OpenAccount", "acc", data("currency", "euro"), "data.currency");
+        assertInvalid("OpenAccount", "acc", data("overdraftLimit", -1L), "data.overdraftLimit");
         assertInvalid("OpenAccount", "bad/id", data(), "aggregateId");
         assertInvalid("OpenAccount", "x".repeat(129), data(), "aggregateId");
 

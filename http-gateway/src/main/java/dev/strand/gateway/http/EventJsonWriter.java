@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -121,15 +123,28 @@ final class EventJsonWriter
         g.writeEndObject();
     }
 
-    /** Writes a codec's fields as JSON members. */
+    /**
+     * Writes a codec's fields as JSON members, in the JSON forms {@code MapFieldReader} reads: decimals as plain decimal
+     * strings, instants as ISO-8601 strings in UTC, an absent optional value as null. A null name (a list element) is
+     * written as a bare value.
+     */
     private record GeneratorFieldWriter(JsonGenerator g) implements FieldWriter
     {
+        private void name(final String name) throws IOException
+        {
+            if (name != null)
+            {
+                g.writeFieldName(name);
+            }
+        }
+
         @Override
         public FieldWriter writeLong(final String name, final long value)
         {
             try
             {
-                g.writeNumberField(name, value);
+                name(name);
+                g.writeNumber(value);
             }
             catch (final IOException ex)
             {
@@ -143,7 +158,8 @@ final class EventJsonWriter
         {
             try
             {
-                g.writeStringField(name, value);
+                name(name);
+                g.writeString(value);
             }
             catch (final IOException ex)
             {
@@ -157,13 +173,135 @@ final class EventJsonWriter
         {
             try
             {
-                g.writeBooleanField(name, value);
+                name(name);
+                g.writeBoolean(value);
             }
             catch (final IOException ex)
             {
                 throw new UncheckedIOException(ex);
             }
             return this;
+        }
+
+        @Override
+        public FieldWriter writeInt(final String name, final int value)
+        {
+            try
+            {
+                name(name);
+                g.writeNumber(value);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter writeDecimal(final String name, final BigDecimal value)
+        {
+            return writeString(name, value.toPlainString());
+        }
+
+        @Override
+        public FieldWriter writeInstant(final String name, final Instant value)
+        {
+            return writeString(name, value.toString());
+        }
+
+        @Override
+        public FieldWriter writePresence(final String name, final boolean present)
+        {
+            if (!present)
+            {
+                try
+                {
+                    name(name);
+                    g.writeNull();
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter beginObject(final String name)
+        {
+            try
+            {
+                name(name);
+                g.writeStartObject();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter endObject()
+        {
+            try
+            {
+                g.writeEndObject();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter beginList(final String name, final int size)
+        {
+            try
+            {
+                name(name);
+                g.writeStartArray();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter endList()
+        {
+            try
+            {
+                g.writeEndArray();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            return this;
+        }
+
+        @Override
+        public FieldWriter beginMap(final String name, final int size)
+        {
+            return beginObject(name);
+        }
+
+        @Override
+        public FieldWriter writeKey(final String key)
+        {
+            return this;
+        }
+
+        @Override
+        public FieldWriter endMap()
+        {
+            return endObject();
         }
     }
 }

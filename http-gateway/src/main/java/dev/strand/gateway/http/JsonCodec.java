@@ -26,10 +26,11 @@ import java.util.Map;
 public final class JsonCodec
 {
     /** The fields of a command envelope; any other is UNKNOWN_FIELD. */
-    static final List<String> ENVELOPE_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion", "correlationId", "data");
+    static final List<String> ENVELOPE_FIELDS = List.of("commandId", "aggregateType", "type", "aggregateId",
+        "expectedVersion", "correlationId", "data");
     /** The fields of a batch item: the envelope's and its own W3C {@code traceparent}. */
-    static final List<String> BATCH_ITEM_FIELDS = List.of("commandId", "type", "aggregateId", "expectedVersion",
-        "correlationId", "traceparent", "data");
+    static final List<String> BATCH_ITEM_FIELDS = List.of("commandId", "aggregateType", "type", "aggregateId",
+        "expectedVersion", "correlationId", "traceparent", "data");
     /** The W3C Trace Context header, and the batch item field of the same name. */
     static final String TRACEPARENT = TraceParent.FIELD;
     /** Longest field name quoted back in a problem; a longer one is cut (a hostile body may carry a 1 MB key). */
@@ -41,10 +42,12 @@ public final class JsonCodec
 
     /**
      * Reads the envelope's JSON (its fields and their JSON types) and builds the command through the engine, which
-     * resolves the type, checks the envelope's rules ({@code Envelope}) and decodes {@code data}. Strict: a field the envelope does not have, or one in {@code data} that the command type's
-     * decoder did not read, is UNKNOWN_FIELD, so a misspelt field never switches a check off silently.
+     * resolves the type (within {@code aggregateType} when given), checks the envelope's rules ({@code Envelope}) and
+     * decodes {@code data}. Strict: a field the envelope does not have, or one in {@code data} (at any depth) that the
+     * command type's decoder did not read, is UNKNOWN_FIELD, so a misspelt field never switches a check off silently.
      *
-     * @throws ProblemException 400 MALFORMED_REQUEST, UNKNOWN_FIELD, UNKNOWN_COMMAND_TYPE or INVALID_FIELD.
+     * @throws ProblemException 400 MALFORMED_REQUEST, UNKNOWN_FIELD, UNKNOWN_AGGREGATE_TYPE, UNKNOWN_COMMAND_TYPE,
+     *                          AMBIGUOUS_COMMAND_TYPE or INVALID_FIELD.
      */
     static Command toCommand(final Engine engine, final Object body)
     {
@@ -85,6 +88,7 @@ public final class JsonCodec
             throw new ProblemException(Problem.of(ex.rejection(), -1));
         }
         final String type = requiredString(envelope, "type");
+        final String aggregateType = optionalId(envelope, "aggregateType");
         final String aggregateId = requiredString(envelope, "aggregateId");
         final String commandId = optionalId(envelope, "commandId");
         final String correlationId = optionalId(envelope, "correlationId");
@@ -93,7 +97,7 @@ public final class JsonCodec
         final Command command;
         try
         {
-            command = engine.newCommand(commandId, type, aggregateId, expectedVersion, correlationId, data);
+            command = engine.newCommand(commandId, aggregateType, type, aggregateId, expectedVersion, correlationId, data);
         }
         catch (final InvalidCommandException ex)
         {

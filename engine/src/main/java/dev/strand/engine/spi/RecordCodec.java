@@ -1,0 +1,441 @@
+package dev.strand.engine.spi;
+
+import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The codec of a record type, derived from its components once, when it is made: it writes a record's fields to a
+ * {@link FieldWriter} and reads them back from a {@link FieldReader}, so the same codec serves the binary journal and
+ * snapshots, JSON on the wire, and a command's recorded reads. Each field is named once, by its component.
+ *
+ * <p>Derivation resolves, once, a method handle per component accessor and one tree of method handles that reads every
+ * component in order and calls the canonical constructor; nothing reflective runs per value, and primitive
+ * components are neither boxed nor gathered into an array.
+ *
+ * <p>Validation belongs in the record's canonical (compact) constructor. Thrown while decoding, an
+ * {@link InvalidFieldException} names a component and an {@link IllegalArgumentException} the record as a whole; both
+ * come out of a command's decoding as 400 INVALID_FIELD with the field's path. A required component that is missing
+ * is INVALID_FIELD too, before the constructor runs.
+ *
+ * <p>Writing checks what the types cannot: a required component that is null, a null in a list or map, are
+ * {@link IllegalStateException}s (a module bug: its command is rejected, nothing is journaled).
+ *
+ * @param <R> the record type.
+ */
+public final class RecordCodec<R extends Record>
+{
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final MethodHandle READ_LONG;
+    private static final MethodHandle READ_INT;
+    private static final MethodHandle READ_BOOLEAN;
+    private static final MethodHandle READ_COMPONENT;
+
+    static
+    {
+        try
+        {
+            READ_LONG = LOOKUP.findVirtual(FieldReader.class, "readLong", MethodType.methodType(long.class, String.class));
+            READ_INT = LOOKUP.findVirtual(FieldReader.class, "readInt", MethodType.methodType(int.class, String.class));
+            READ_BOOLEAN = LOOKUP.findVirtual(FieldReader.class, "readBoolean",
+                MethodType.methodType(boolean.class, String.class));
+            READ_COMPONENT = LOOKUP.findVirtual(ComponentReader.class, "read",
+                MethodType.methodType(Object.class, FieldReader.class));
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final Class<R> javaType;
+    private final DataType.RecordType type;
+    private final ComponentWriter[] writers;
+    /** {@code (FieldReader) -> Object}: reads the components in order and calls the canonical constructor. */
+    private final MethodHandle reader;
+
+    private RecordCodec(final Class<R> javaType, final DataType.RecordType type, final ComponentWriter[] writers,
+        final MethodHandle reader)
+    {
+        this.javaType = javaType;
+        this.type = type;
+        this.writers = writers;
+        this.reader = reader;
+    }
+
+    /**
+     * Derives the codec of {@code type}.
+     *
+     * @throws IllegalArgumentException when a component's type is not supported, a record contains itself, or the
+     *                                  record's accessors or constructor cannot be reached (make it public).
+     */
+    public static <R extends Record> RecordCodec<R> of(final Class<R> type)
+    {
+        return derive(type, new ArrayDeque<>());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <R extends Record> RecordCodec<R> derive(final Class<?> type, final Deque<Class<?>> deriving)
+    {
+        if (!type.isRecord())
+        {
+            throw new IllegalArgumentException(type.getName() + " is not a record");
+        }
+        if (deriving.contains(type))
+        {
+            throw new IllegalArgumentException("record " + type.getName() + " contains itself (through " +
+                deriving.peek().getSimpleName() + "); recursive data types are not supported");
+        }
+        deriving.push(type);
+        try
+        {
+            return (RecordCodec<R>)build((Class<R>)type, deriving);
+        }
+        finally
+        {
+            deriving.pop();
+        }
+    }
+
+    private static <R extends Record> RecordCodec<R> build(final Class<R> javaType, final Deque<Class<?>> deriving)
+    {
+        final RecordComponent[] components = javaType.getRecordComponents();
+        final List<DataType.Field> fields = new ArrayList<>(components.length);
+        final ComponentWriter[] writers = new ComponentWriter[components.length];
+        final MethodHandle[] reads = new MethodHandle[components.length];
+        final Class<?>[] rawTypes = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++)
+        {
+            final RecordComponent c = components[i];
+            final String where = javaType.getSimpleName() + "." + c.getName();
+            rawTypes[i] = c.getType();
+            final MethodHandle getter = accessor(c, where);
+            final Type generic = c.getGenericType();
+            final boolean javaOptional = generic instanceof ParameterizedType p && p.getRawType() == Optional.class;
+            final boolean nullable = javaOptional || isNullable(c);
+            if (nullable && c.getType().isPrimitive())
+            {
+                throw new IllegalArgumentException(where + ": a primitive cannot be optional; use its box (Long, " +
+                    "Integer, Boolean) with @Nullable");
+            }
+            final ValueCodec codec = ValueCodec.of(javaOptional ? ((ParameterizedType)generic).getActualTypeArguments()[0] :
+                generic, where, deriving);
+            fields.add(new DataType.Field(c.getName(), codec.type(), nullable));
+            final Class<?> raw = c.getType();
+            if (raw == long.class)
+            {
+                writers[i] = new LongWriter(c.getName(), getter);
+                reads[i] = MethodHandles.insertArguments(READ_LONG, 1, c.getName());
+            }
+            else if (raw == int.class)
+            {
+                writers[i] = new IntWriter(c.getName(), getter);
+                reads[i] = MethodHandles.insertArguments(READ_INT, 1, c.getName());
+            }
+            else if (raw == boolean.class)
+            {
+                writers[i] = new BooleanWriter(c.getName(), getter);
+                reads[i] = MethodHandles.insertArguments(READ_BOOLEAN, 1, c.getName());
+            }
+            else
+            {
+                writers[i] = new ValueWriter(javaType.getSimpleName(), c.getName(), getter, codec, nullable, javaOptional);
+                reads[i] = READ_COMPONENT.bindTo(new ComponentReader(c.getName(), codec, nullable, javaOptional))
+                    .asType(MethodType.methodType(raw, FieldReader.class));
+            }
+        }
+        final DataType.RecordType type = new DataType.RecordType(javaType, fields);
+        return new RecordCodec<>(javaType, type, writers, readerOf(javaType, rawTypes, reads));
+    }
+
+    /** {@code (FieldReader) -> Object}: the constructor, each argument read in component order. */
+    private static MethodHandle readerOf(final Class<?> javaType, final Class<?>[] rawTypes, final MethodHandle[] reads)
+    {
+        final Constructor<?> constructor;
+        try
+        {
+            constructor = javaType.getDeclaredConstructor(rawTypes);
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            throw new IllegalArgumentException("record " + javaType.getName() + " has no canonical constructor", ex);
+        }
+        MethodHandle h;
+        try
+        {
+            if (!constructor.trySetAccessible())
+            {
+                throw inaccessible(javaType.getName());
+            }
+            h = LOOKUP.unreflectConstructor(constructor);
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw inaccessible(javaType.getName());
+        }
+        h = MethodHandles.dropArguments(h, rawTypes.length, FieldReader.class);
+        // fold from the last component to the first: the outermost fold, the first component's read, runs first
+        for (int i = rawTypes.length - 1; i >= 0; i--)
+        {
+            h = MethodHandles.foldArguments(h, i, reads[i]);
+        }
+        return h.asType(MethodType.methodType(Object.class, FieldReader.class));
+    }
+
+    private static MethodHandle accessor(final RecordComponent c, final String where)
+    {
+        final Method method = c.getAccessor();
+        try
+        {
+            if (!method.trySetAccessible())
+            {
+                throw inaccessible(where);
+            }
+            final MethodHandle h = LOOKUP.unreflect(method);
+            final Class<?> raw = c.getType();
+            return h.asType(MethodType.methodType(raw.isPrimitive() ? raw : Object.class, Object.class));
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw inaccessible(where);
+        }
+    }
+
+    private static IllegalArgumentException inaccessible(final String what)
+    {
+        return new IllegalArgumentException(what + " cannot be reached by the engine: make the record public (and " +
+            "its package open, in a named module)");
+    }
+
+    /** {@code @Nullable} (this package's, or any annotation of that simple name) on the component or its type. */
+    private static boolean isNullable(final RecordComponent c)
+    {
+        for (final Annotation a : c.getAnnotations())
+        {
+            if (a.annotationType().getSimpleName().equals("Nullable"))
+            {
+                return true;
+            }
+        }
+        for (final Annotation a : c.getAnnotatedType().getAnnotations())
+        {
+            if (a.annotationType().getSimpleName().equals("Nullable"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A constructor's IllegalArgumentException is about the record as a whole: INVALID_FIELD naming its path. */
+    private static InvalidFieldException invalidRecord(final IllegalArgumentException ex)
+    {
+        return ex.getMessage() == null ? InvalidFieldException.because(null, "is not valid") :
+            new InvalidFieldException(null, ex.getMessage());
+    }
+
+    public Class<R> javaType()
+    {
+        return javaType;
+    }
+
+    /** The record's fields and their types (for a JSON Schema of the data, among others). */
+    public DataType.RecordType type()
+    {
+        return type;
+    }
+
+    /** Writes the record's fields, in component order. */
+    public void write(final R value, final FieldWriter out)
+    {
+        writeObject(value, out);
+    }
+
+    /** {@link #write} for a value known to be an {@code R}. */
+    void writeObject(final Object value, final FieldWriter out)
+    {
+        try
+        {
+            for (final ComponentWriter w : writers)
+            {
+                w.write(value, out);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("writing " + javaType.getSimpleName() + " failed", t);
+        }
+    }
+
+    /**
+     * Reads a record written by {@link #write} (or given as JSON), components in order.
+     *
+     * @throws InvalidFieldException for data the record's types or its constructor refuse.
+     */
+    public R read(final FieldReader in)
+    {
+        try
+        {
+            return javaType.cast((Object)reader.invokeExact(in));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // readers report bad data as InvalidFieldException, and a nested record's codec has turned its own
+            // constructor's into one: this one comes from this record's constructor
+            throw invalidRecord(ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw new IllegalStateException("reading " + javaType.getSimpleName() + " failed", t);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RecordCodec[" + javaType.getName() + "]";
+    }
+
+    /** Reads one component that is not a primitive: its value, null / {@code Optional.empty()} when absent. */
+    static final class ComponentReader
+    {
+        private final String name;
+        private final ValueCodec codec;
+        private final boolean optional;
+        private final boolean javaOptional;
+
+        ComponentReader(final String name, final ValueCodec codec, final boolean optional, final boolean javaOptional)
+        {
+            this.name = name;
+            this.codec = codec;
+            this.optional = optional;
+            this.javaOptional = javaOptional;
+        }
+
+        Object read(final FieldReader in)
+        {
+            if (!optional)
+            {
+                return codec.read(in, name);
+            }
+            final Object value = codec.readOptional(in, name);
+            return javaOptional ? Optional.ofNullable(value) : value;
+        }
+    }
+
+    /** Writes one component of a record, reading it through its accessor's method handle. */
+    private abstract static class ComponentWriter
+    {
+        final String name;
+        final MethodHandle getter;
+
+        ComponentWriter(final String name, final MethodHandle getter)
+        {
+            this.name = name;
+            this.getter = getter;
+        }
+
+        abstract void write(Object record, FieldWriter out) throws Throwable;
+    }
+
+    private static final class LongWriter extends ComponentWriter
+    {
+        LongWriter(final String name, final MethodHandle getter)
+        {
+            super(name, getter);
+        }
+
+        @Override
+        void write(final Object record, final FieldWriter out) throws Throwable
+        {
+            out.writeLong(name, (long)getter.invokeExact(record));
+        }
+    }
+
+    private static final class IntWriter extends ComponentWriter
+    {
+        IntWriter(final String name, final MethodHandle getter)
+        {
+            super(name, getter);
+        }
+
+        @Override
+        void write(final Object record, final FieldWriter out) throws Throwable
+        {
+            out.writeInt(name, (int)getter.invokeExact(record));
+        }
+    }
+
+    private static final class BooleanWriter extends ComponentWriter
+    {
+        BooleanWriter(final String name, final MethodHandle getter)
+        {
+            super(name, getter);
+        }
+
+        @Override
+        void write(final Object record, final FieldWriter out) throws Throwable
+        {
+            out.writeBoolean(name, (boolean)getter.invokeExact(record));
+        }
+    }
+
+    private static final class ValueWriter extends ComponentWriter
+    {
+        private final String owner;
+        private final ValueCodec codec;
+        private final boolean optional;
+        private final boolean javaOptional;
+
+        ValueWriter(final String owner, final String name, final MethodHandle getter, final ValueCodec codec,
+            final boolean optional, final boolean javaOptional)
+        {
+            super(name, getter);
+            this.owner = owner;
+            this.codec = codec;
+            this.optional = optional;
+            this.javaOptional = javaOptional;
+        }
+
+        @Override
+        void write(final Object record, final FieldWriter out) throws Throwable
+        {
+            Object value = (Object)getter.invokeExact(record);
+            if (javaOptional)
+            {
+                value = value == null ? null : ((Optional<?>)value).orElse(null);
+            }
+            if (optional)
+            {
+                codec.writeOptional(out, name, value);
+            }
+            else if (value == null)
+            {
+                throw new IllegalStateException(owner + "." + name + " is null but not optional (@Nullable or Optional)");
+            }
+            else
+            {
+                codec.write(out, name, value);
+            }
+        }
+    }
+}
