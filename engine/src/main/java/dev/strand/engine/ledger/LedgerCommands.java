@@ -1,30 +1,84 @@
 package dev.strand.engine.ledger;
 
-/** The ledger's commands, decoded at ingress. */
+import dev.strand.engine.spi.AggregateIds;
+import dev.strand.engine.spi.InvalidFieldException;
+import dev.strand.engine.spi.Nullable;
+
+import java.util.regex.Pattern;
+
+/** The ledger's commands: their data is decoded by codecs derived from these records, validated by their constructors. */
 public final class LedgerCommands
 {
+    public static final String DEFAULT_CURRENCY = "EUR";
+    public static final int MAX_OWNER_LENGTH = 256;
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
     private LedgerCommands()
     {
     }
 
-    public record OpenAccount(String owner, String currency, long overdraftLimit)
+    /**
+     * @param currency       three capital letters; {@value #DEFAULT_CURRENCY} when absent.
+     * @param overdraftLimit >= 0; 0 when absent.
+     */
+    public record OpenAccount(@Nullable String owner, @Nullable String currency, @Nullable Long overdraftLimit)
     {
+        public OpenAccount
+        {
+            if (owner != null && owner.length() > MAX_OWNER_LENGTH)
+            {
+                throw new InvalidFieldException("owner", "owner must be at most " + MAX_OWNER_LENGTH + " characters");
+            }
+            currency = currency == null ? DEFAULT_CURRENCY : currency;
+            if (!CURRENCY.matcher(currency).matches())
+            {
+                throw new InvalidFieldException("currency", "currency must be a three-letter ISO 4217 code such as EUR");
+            }
+            overdraftLimit = overdraftLimit == null ? 0L : overdraftLimit;
+            if (overdraftLimit < 0)
+            {
+                throw new InvalidFieldException("overdraftLimit", "overdraftLimit must be >= 0");
+            }
+        }
     }
 
     public record Deposit(long amount)
     {
+        public Deposit
+        {
+            positive(amount);
+        }
     }
 
     public record Withdraw(long amount)
     {
+        public Withdraw
+        {
+            positive(amount);
+        }
     }
 
     public record Transfer(String to, long amount)
     {
+        public Transfer
+        {
+            if (!AggregateIds.isValid(to))
+            {
+                throw new InvalidFieldException("to", "to must be 1..128 characters of [A-Za-z0-9._:-]");
+            }
+            positive(amount);
+        }
     }
 
     public record CloseAccount()
     {
-        public static final CloseAccount INSTANCE = new CloseAccount();
+    }
+
+    private static void positive(final long amount)
+    {
+        if (amount <= 0)
+        {
+            throw new InvalidFieldException("amount", "amount must be a positive integer (minor units)");
+        }
     }
 }
