@@ -4,7 +4,12 @@ import dev.strand.engine.api.Command;
 import dev.strand.engine.api.RecordedEvent;
 import dev.strand.engine.api.ResultCodes;
 import dev.strand.engine.ledger.LedgerCommands;
+import dev.strand.engine.ledger.LedgerEvents;
 import dev.strand.engine.ledger.LedgerModule;
+import dev.strand.engine.ledger.Account;
+import dev.strand.engine.spi.Decision;
+import dev.strand.engine.spi.RecordModule;
+import dev.strand.engine.testdomain.InventoryModule;
 import dev.strand.journal.JournalAppender;
 import dev.strand.journal.JournalFullException;
 import dev.strand.journal.JournalWriteException;
@@ -25,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class UnitOfWorkTest
 {
-    private final ModuleRegistry registry = new ModuleRegistry(List.of(new LedgerModule()));
+    private final ModuleRegistry registry = new ModuleRegistry(List.of(new LedgerModule(), new InventoryModule(),
+        new MischiefModule()));
     private final EngineState state = new EngineState(registry, new HashMap<>(), 100);
     private final MemoryJournal journal = new MemoryJournal();
     private final List<String> failures = new ArrayList<>();
@@ -36,8 +42,73 @@ class UnitOfWorkTest
     private Command command(final String id, final String type, final String aggregate, final long expected,
         final Object payload)
     {
-        return new Command(id, registry.commandType(LedgerModule.TYPE, type), aggregate, expected, null, payload, clock++,
+        return command(LedgerModule.TYPE, id, type, aggregate, expected, payload);
+    }
+
+    private Command command(final String aggregateType, final String id, final String type, final String aggregate,
+        final long expected, final Object payload)
+    {
+        return new Command(id, registry.commandType(aggregateType, type), aggregate, expected, null, payload, clock++,
             31L * (type + aggregate + expected + payload).hashCode() + 1);
+    }
+
+    private Command mischief(final String id, final String aggregate, final Record payload)
+    {
+        return command("mischief", id, payload.getClass().getSimpleName(), aggregate, Command.ANY_VERSION, payload);
+    }
+
+    /** A module whose decisions break the aggregate-type rules, each in its own way. */
+    static final class MischiefModule extends RecordModule<MischiefModule.Mischief>
+    {
+        record Mischief(long n)
+        {
+        }
+
+        record Noted()
+        {
+        }
+
+        record DepositOn(String target, long amount)
+        {
+        }
+
+        record ReadAs(String target)
+        {
+        }
+
+        record ReturnNull()
+        {
+        }
+
+        record Unregistered()
+        {
+        }
+
+        record EmitUnregistered()
+        {
+        }
+
+        record TwoTypesOnOne(String target)
+        {
+        }
+
+        MischiefModule()
+        {
+            super("mischief", Mischief.class, new Mischief(0));
+            command(DepositOn.class, (c, ctx) -> Decision.accept(new Noted())
+                .andOn(c.target(), new LedgerEvents.Deposited(c.amount(), c.amount())));
+            command(ReadAs.class, (c, ctx) ->
+            {
+                ctx.state(Account.class, c.target());
+                return Decision.accept(new Noted());
+            });
+            command(ReturnNull.class, (c, ctx) -> null);
+            command(EmitUnregistered.class, (c, ctx) -> Decision.accept(new Unregistered()));
+            command(TwoTypesOnOne.class, (c, ctx) -> Decision.acceptOn(c.target(),
+                new InventoryModule.ItemRegistered("x", "y", InventoryModule.Unit.PIECE))
+                .andOn(c.target(), new LedgerEvents.AccountOpened(null, "EUR", 0, 0)));
+            event(Noted.class, (s, e) -> new Mischief(s.n() + 1));
+        }
     }
 
     private Command open(final String id, final String aggregate)
@@ -154,6 +225,64 @@ class UnitOfWorkTest
         journal.failWith = null;
         final Outcome after = core.execute(deposit("c2", "a", 5), journal);
         assertThat(((Outcome.Accepted)after).position()).as("the next unit starts clean").isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseAnEventOnAnAggregateOfAnotherTypeAndKeepNothingOfTheUnit()
+    {
+        core.execute(command(InventoryModule.TYPE, "c1", "RegisterItem", "sku", Command.ANY_VERSION,
+            new InventoryModule.RegisterItem("bolt", null, java.util.Optional.empty())), journal);
+        final long hash = state.hash();
+        final Outcome onItem = core.execute(mischief("c2", "m", new MischiefModule.DepositOn("sku", 5)), journal);
+        assertThat(((Outcome.Rejected)onItem).rejection().code()).isEqualTo(ResultCodes.AGGREGATE_TYPE_MISMATCH);
+        assertThat(((Outcome.Rejected)onItem).rejection().detail())
+            .isEqualTo("aggregate sku exists as a item; event Deposited is of account");
+        final Outcome readAs = core.execute(mischief("c3", "m", new MischiefModule.ReadAs("sku")), journal);
+        assertThat(((Outcome.Rejected)readAs).rejection().code()).isEqualTo(ResultCodes.AGGREGATE_TYPE_MISMATCH);
+        final Outcome twoTypes = core.execute(mischief("c4", "m", new MischiefModule.TwoTypesOnOne("fresh")), journal);
+        assertThat(((Outcome.Rejected)twoTypes).rejection().code()).as("two types on one new aggregate")
+            .isEqualTo(ResultCodes.AGGREGATE_TYPE_MISMATCH);
+        assertThat(journal.commits).as("only the item was journaled").hasSize(1);
+        assertThat(state.hash()).isEqualTo(hash);
+        assertThat(state.get("m")).isNull();
+        assertThat(state.get("fresh")).isNull();
+    }
+
+    @Test
+    void shouldLetADecisionCreateAnAggregateOfAnotherType()
+    {
+        final Outcome created = core.execute(mischief("c1", "m", new MischiefModule.DepositOn("new-acc", 5)), journal);
+        assertThat(created).isInstanceOf(Outcome.Accepted.class);
+        assertThat(state.get("new-acc").module()).isInstanceOf(LedgerModule.class);
+        assertThat(((Account)state.get("new-acc").state()).balance()).isEqualTo(5);
+        assertThat(state.get("m").module()).isInstanceOf(MischiefModule.class);
+        assertThat(journal.commits).hasSize(1);
+        assertThat(journal.commits.get(0)).extracting(e -> e.aggregateId).containsExactly("m", "new-acc");
+    }
+
+    @Test
+    void shouldRejectADecisionThatIsNullOrEmitsAnUnregisteredEventAsAHandlerFailure()
+    {
+        final Outcome nothing = core.execute(mischief("c1", "m", new MischiefModule.ReturnNull()), journal);
+        assertThat(((Outcome.Rejected)nothing).rejection().code()).isEqualTo(ResultCodes.COMMAND_HANDLER_FAILED);
+        final Outcome stranger = core.execute(mischief("c2", "m", new MischiefModule.EmitUnregistered()), journal);
+        assertThat(((Outcome.Rejected)stranger).rejection().code()).isEqualTo(ResultCodes.COMMAND_HANDLER_FAILED);
+        assertThat(failures).containsExactly("c1", "c2");
+        assertThat(journal.commits).isEmpty();
+    }
+
+    @Test
+    void shouldRollBackEveryAggregateOfAFailedAtomicBatchAcrossTypes()
+    {
+        core.execute(open("c0", "a"), journal);
+        final EngineCore.BatchOutcome failed = core.executeAtomic(List.of(
+            mischief("c1", "m", new MischiefModule.DepositOn("a", 5)),
+            command(InventoryModule.TYPE, "c2", "Restock", "no-such-item", Command.ANY_VERSION,
+                new InventoryModule.Restock(1))), journal);
+        assertThat(failed.failedIndex()).isEqualTo(1);
+        assertThat(journal.commits).hasSize(1);
+        assertThat(((Account)state.get("a").state()).balance()).isZero();
+        assertThat(state.get("m")).isNull();
     }
 
     /** An in-memory journal: commits as lists of events, and a failure to throw at commit. */
