@@ -20,9 +20,9 @@ import java.util.Optional;
  * {@link FieldWriter} and reads them back from a {@link FieldReader}, so the same codec serves the binary journal and
  * snapshots, JSON on the wire, and a command's recorded reads. Each field is named once, by its component.
  *
- * <p>Derivation resolves, once, a method handle per component accessor and one tree of method handles that reads every
- * component in order and calls the canonical constructor; nothing reflective runs per value, and primitive
- * components are neither boxed nor gathered into an array.
+ * <p>Derivation resolves, once, a method handle per component accessor, one tree of method handles that writes every
+ * component in order and one that reads every component in order and calls the canonical constructor; nothing
+ * reflective runs per value, and primitive components are neither boxed nor gathered into an array.
  *
  * <p>Validation belongs in the record's canonical (compact) constructor. Thrown while decoding, an
  * {@link InvalidFieldException} names a component and an {@link IllegalArgumentException} the record as a whole; both
@@ -41,6 +41,10 @@ public final class RecordCodec<R extends Record>
     private static final MethodHandle READ_INT;
     private static final MethodHandle READ_BOOLEAN;
     private static final MethodHandle READ_COMPONENT;
+    private static final MethodHandle WRITE_LONG;
+    private static final MethodHandle WRITE_INT;
+    private static final MethodHandle WRITE_BOOLEAN;
+    private static final MethodHandle WRITE_COMPONENT;
 
     static
     {
@@ -52,6 +56,14 @@ public final class RecordCodec<R extends Record>
                 MethodType.methodType(boolean.class, String.class));
             READ_COMPONENT = LOOKUP.findVirtual(ComponentReader.class, "read",
                 MethodType.methodType(Object.class, FieldReader.class));
+            WRITE_LONG = LOOKUP.findVirtual(FieldWriter.class, "writeLong",
+                MethodType.methodType(FieldWriter.class, String.class, long.class));
+            WRITE_INT = LOOKUP.findVirtual(FieldWriter.class, "writeInt",
+                MethodType.methodType(FieldWriter.class, String.class, int.class));
+            WRITE_BOOLEAN = LOOKUP.findVirtual(FieldWriter.class, "writeBoolean",
+                MethodType.methodType(FieldWriter.class, String.class, boolean.class));
+            WRITE_COMPONENT = LOOKUP.findVirtual(ComponentWriter.class, "write",
+                MethodType.methodType(void.class, Object.class, FieldWriter.class));
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -61,16 +73,17 @@ public final class RecordCodec<R extends Record>
 
     private final Class<R> javaType;
     private final DataType.RecordType type;
-    private final ComponentWriter[] writers;
+    /** {@code (Object, FieldWriter) -> void}: writes the components in order. */
+    private final MethodHandle writer;
     /** {@code (FieldReader) -> Object}: reads the components in order and calls the canonical constructor. */
     private final MethodHandle reader;
 
-    private RecordCodec(final Class<R> javaType, final DataType.RecordType type, final ComponentWriter[] writers,
+    private RecordCodec(final Class<R> javaType, final DataType.RecordType type, final MethodHandle writer,
         final MethodHandle reader)
     {
         this.javaType = javaType;
         this.type = type;
-        this.writers = writers;
+        this.writer = writer;
         this.reader = reader;
     }
 
@@ -112,7 +125,7 @@ public final class RecordCodec<R extends Record>
     {
         final RecordComponent[] components = javaType.getRecordComponents();
         final List<DataType.Field> fields = new ArrayList<>(components.length);
-        final ComponentWriter[] writers = new ComponentWriter[components.length];
+        final MethodHandle[] writes = new MethodHandle[components.length];
         final MethodHandle[] reads = new MethodHandle[components.length];
         final Class<?>[] rawTypes = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++)
@@ -135,28 +148,50 @@ public final class RecordCodec<R extends Record>
             final Class<?> raw = c.getType();
             if (raw == long.class)
             {
-                writers[i] = new LongWriter(c.getName(), getter);
+                writes[i] = primitiveWrite(WRITE_LONG, c.getName(), getter);
                 reads[i] = MethodHandles.insertArguments(READ_LONG, 1, c.getName());
             }
             else if (raw == int.class)
             {
-                writers[i] = new IntWriter(c.getName(), getter);
+                writes[i] = primitiveWrite(WRITE_INT, c.getName(), getter);
                 reads[i] = MethodHandles.insertArguments(READ_INT, 1, c.getName());
             }
             else if (raw == boolean.class)
             {
-                writers[i] = new BooleanWriter(c.getName(), getter);
+                writes[i] = primitiveWrite(WRITE_BOOLEAN, c.getName(), getter);
                 reads[i] = MethodHandles.insertArguments(READ_BOOLEAN, 1, c.getName());
             }
             else
             {
-                writers[i] = new ValueWriter(javaType.getSimpleName(), c.getName(), getter, codec, nullable, javaOptional);
+                writes[i] = WRITE_COMPONENT.bindTo(
+                    new ComponentWriter(javaType.getSimpleName(), c.getName(), getter, codec, nullable, javaOptional));
                 reads[i] = READ_COMPONENT.bindTo(new ComponentReader(c.getName(), codec, nullable, javaOptional))
                     .asType(MethodType.methodType(raw, FieldReader.class));
             }
         }
         final DataType.RecordType type = new DataType.RecordType(javaType, fields);
-        return new RecordCodec<>(javaType, type, writers, readerOf(javaType, rawTypes, reads));
+        return new RecordCodec<>(javaType, type, writerOf(writes), readerOf(javaType, rawTypes, reads));
+    }
+
+    /** {@code (Object, FieldWriter) -> void}: {@code out.writeX(name, getter(record))}. */
+    private static MethodHandle primitiveWrite(final MethodHandle write, final String name, final MethodHandle getter)
+    {
+        MethodHandle h = MethodHandles.insertArguments(write, 1, name);       // (FieldWriter, x) -> FieldWriter
+        h = MethodHandles.filterArguments(h, 1, getter);                      // (FieldWriter, Object) -> FieldWriter
+        h = MethodHandles.permuteArguments(h,
+            MethodType.methodType(FieldWriter.class, Object.class, FieldWriter.class), 1, 0);
+        return h.asType(MethodType.methodType(void.class, Object.class, FieldWriter.class));
+    }
+
+    /** {@code (Object, FieldWriter) -> void}: every component's write, in order (the outermost fold runs first). */
+    private static MethodHandle writerOf(final MethodHandle[] writes)
+    {
+        MethodHandle h = MethodHandles.empty(MethodType.methodType(void.class, Object.class, FieldWriter.class));
+        for (int i = writes.length - 1; i >= 0; i--)
+        {
+            h = MethodHandles.foldArguments(h, writes[i]);
+        }
+        return h;
     }
 
     /** {@code (FieldReader) -> Object}: the constructor, each argument read in component order. */
@@ -267,10 +302,7 @@ public final class RecordCodec<R extends Record>
     {
         try
         {
-            for (final ComponentWriter w : writers)
-            {
-                w.write(value, out);
-            }
+            writer.invokeExact(value, out);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -342,81 +374,27 @@ public final class RecordCodec<R extends Record>
         }
     }
 
-    /** Writes one component of a record, reading it through its accessor's method handle. */
-    private abstract static class ComponentWriter
-    {
-        final String name;
-        final MethodHandle getter;
-
-        ComponentWriter(final String name, final MethodHandle getter)
-        {
-            this.name = name;
-            this.getter = getter;
-        }
-
-        abstract void write(Object record, FieldWriter out) throws Throwable;
-    }
-
-    private static final class LongWriter extends ComponentWriter
-    {
-        LongWriter(final String name, final MethodHandle getter)
-        {
-            super(name, getter);
-        }
-
-        @Override
-        void write(final Object record, final FieldWriter out) throws Throwable
-        {
-            out.writeLong(name, (long)getter.invokeExact(record));
-        }
-    }
-
-    private static final class IntWriter extends ComponentWriter
-    {
-        IntWriter(final String name, final MethodHandle getter)
-        {
-            super(name, getter);
-        }
-
-        @Override
-        void write(final Object record, final FieldWriter out) throws Throwable
-        {
-            out.writeInt(name, (int)getter.invokeExact(record));
-        }
-    }
-
-    private static final class BooleanWriter extends ComponentWriter
-    {
-        BooleanWriter(final String name, final MethodHandle getter)
-        {
-            super(name, getter);
-        }
-
-        @Override
-        void write(final Object record, final FieldWriter out) throws Throwable
-        {
-            out.writeBoolean(name, (boolean)getter.invokeExact(record));
-        }
-    }
-
-    private static final class ValueWriter extends ComponentWriter
+    /** Writes one component that is not a primitive, reading it through its accessor's method handle. */
+    static final class ComponentWriter
     {
         private final String owner;
+        private final String name;
+        private final MethodHandle getter;
         private final ValueCodec codec;
         private final boolean optional;
         private final boolean javaOptional;
 
-        ValueWriter(final String owner, final String name, final MethodHandle getter, final ValueCodec codec,
+        ComponentWriter(final String owner, final String name, final MethodHandle getter, final ValueCodec codec,
             final boolean optional, final boolean javaOptional)
         {
-            super(name, getter);
             this.owner = owner;
+            this.name = name;
+            this.getter = getter;
             this.codec = codec;
             this.optional = optional;
             this.javaOptional = javaOptional;
         }
 
-        @Override
         void write(final Object record, final FieldWriter out) throws Throwable
         {
             Object value = (Object)getter.invokeExact(record);
