@@ -47,8 +47,8 @@ import static dev.strand.cluster.WireBuffers.need;
  *
  * Versions 1 and 2 (the releases before aggregate types and structured data travelled) are still read, so a log
  * archived by them replays: their commands have no {@code aggregateType} (the type is resolved by its name alone),
- * their reads only kinds 1 to 3, no presence reads (an optional value is present when its read was recorded), and
- * their fingerprint is the version-1 form ({@link CommandFactory#rebuild}). Version 2 is version 1 with each
+ * their reads only kinds 1 to 3 and no presence reads (an optional value is present when its read was recorded); the
+ * fingerprint is folded the same way in all three. Version 2 is version 1 with each
  * command's traceparent after its reads (as in version 3); version 1 has none.
  */
 final class CommandMessages

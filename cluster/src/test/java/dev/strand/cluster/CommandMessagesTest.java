@@ -119,6 +119,12 @@ class CommandMessagesTest
         assertThat(transfer.payload()).isEqualTo(new LedgerCommands.Transfer("acc-2", 7));
         assertThat(transfer.expectedVersion()).isEqualTo(2);
         assertThat(transfer.timestampMicros()).isEqualTo(1_700_000_000_000_000L);
+
+        // the derived decoders fold what the hand-written ones did: journaled fingerprints still tell repeats
+        assertThat(ingress.newCommand("c-1", null, "OpenAccount", "acc-1", -1, "corr",
+            new MapFieldReader(Map.of("owner", "Zoë")), null).fingerprint()).isEqualTo(0x292c81e372130638L);
+        assertThat(ingress.newCommand("c-2", null, "Deposit", "acc-1", Command.ANY_VERSION, null,
+            new MapFieldReader(Map.of("amount", 250L)), null).fingerprint()).isEqualTo(0x934a3971667c6c63L);
     }
 
     @Test

@@ -68,8 +68,7 @@ public final class CommandFactory
     {
         final CommandType<?, ?> commandType = resolve(aggregateType, type);
         Envelope.check(commandId, aggregateId, expectedVersion, correlationId);
-        final CommandFingerprint fingerprint = new CommandFingerprint(commandType.module().aggregateType(), type,
-            aggregateId, expectedVersion, recorder);
+        final CommandFingerprint fingerprint = new CommandFingerprint(type, aggregateId, expectedVersion, recorder);
         final Object payload;
         try
         {
@@ -141,7 +140,7 @@ public final class CommandFactory
      *
      * @param aggregateType the aggregate type recorded with the command; null for a record made before aggregate types
      *                      travelled with commands (cluster messages of version 1): the type is then resolved by its
-     *                      name alone and the fingerprint checked in its version-1 form.
+     *                      name alone, as it was then.
      * @throws IllegalStateException when the type is not registered here, the decoder refuses the replayed reads or
      *                               the fingerprint differs: the members do not run the same modules.
      */
@@ -166,9 +165,7 @@ public final class CommandFactory
             throw new IllegalStateException("command " + commandId + " cannot be resolved on this member: " +
                 ex.rejection().detail(), ex);
         }
-        final CommandFingerprint fingerprint = aggregateType == null ?
-            CommandFingerprint.version1(type, aggregateId, expectedVersion) :
-            new CommandFingerprint(aggregateType, type, aggregateId, expectedVersion, null);
+        final CommandFingerprint fingerprint = new CommandFingerprint(type, aggregateId, expectedVersion, null);
         final Object payload;
         try
         {

@@ -6,15 +6,19 @@ import java.time.Instant;
 /**
  * Computes a command's fingerprint from the reads its module's decoder makes (a {@link RecordingFieldReader.Sink}):
  * every field read, its name and the value the decoder got (the default, for an absent field), and the shape of
- * structured data (presence of optional values, where objects, lists and maps begin and end, list and map sizes, map
- * keys), folded in read order onto the envelope's aggregate type, command type, aggregate id and expected version. A
- * decoder reads its fields in a fixed order, so equal commands give equal fingerprints on every JVM and every node, and
- * the fingerprint covers exactly what the command means to its module. One per decode; not thread-safe.
+ * structured data (where objects, lists and maps begin and end, list and map sizes, map keys), folded in read order
+ * onto the envelope's command type, aggregate id and expected version. A decoder reads its fields in a fixed order, so
+ * equal commands give equal fingerprints on every JVM and every node, and the fingerprint covers exactly what the
+ * command means to its module.
  *
- * <p>The version-1 form (made by {@link #version1}, for cluster messages of version 1, which carry no aggregate type)
- * leaves out the aggregate type and the presence of optional values, as the build that wrote those messages did.
+ * <p>Fingerprints are journaled (journal format 2 on), so this fold must not change: a repeat of a command journaled
+ * by an earlier build is told by it. Hence what it leaves out. The aggregate type: an aggregate id has one type, so
+ * two commands on the same aggregate that differ only in it cannot both run. Presence reads: an absent optional value
+ * adds nothing and a present one adds its value (or its structure's markers), so presence is already told apart, and
+ * a module moved from a hand-written decoder ({@code readString(name, null)}) to a derived one keeps its
+ * fingerprints. One per decode; not thread-safe.
  */
-class CommandFingerprint implements RecordingFieldReader.Sink
+final class CommandFingerprint implements RecordingFieldReader.Sink
 {
     private static final long OBJECT = 0x0B1EC7L;
     private static final long OBJECT_END = 0x0B1EC7E0L;
@@ -23,8 +27,6 @@ class CommandFingerprint implements RecordingFieldReader.Sink
     private static final long MAP = 0x3A9L;
     private static final long MAP_END = 0x3A9E0L;
     private static final long KEY = 0x6E7L;
-    private static final long PRESENT = 0x9E5E47L;
-    private static final long ABSENT = 0xAB5E47L;
 
     private final RecordingFieldReader.Sink next;
     private long hash;
@@ -32,24 +34,11 @@ class CommandFingerprint implements RecordingFieldReader.Sink
     /**
      * @param next another sink that receives every read as well (the cluster's recorder), or null.
      */
-    CommandFingerprint(final String aggregateType, final String type, final String aggregateId,
-        final long expectedVersion, final RecordingFieldReader.Sink next)
-    {
-        this(type, aggregateId, expectedVersion, next);
-        this.hash = Hashing.mix(hash * 31 + Hashing.hash(aggregateType));
-    }
-
-    private CommandFingerprint(final String type, final String aggregateId, final long expectedVersion,
+    CommandFingerprint(final String type, final String aggregateId, final long expectedVersion,
         final RecordingFieldReader.Sink next)
     {
         this.next = next;
         this.hash = Hashing.mix(Hashing.mix(Hashing.hash(type) * 31 + Hashing.hash(aggregateId)) * 31 + expectedVersion);
-    }
-
-    /** The fingerprint as builds before aggregate-scoped command types computed it. */
-    static CommandFingerprint version1(final String type, final String aggregateId, final long expectedVersion)
-    {
-        return new Version1(type, aggregateId, expectedVersion);
     }
 
     /**
@@ -130,7 +119,6 @@ class CommandFingerprint implements RecordingFieldReader.Sink
     @Override
     public void onPresence(final String name, final boolean present)
     {
-        fold(name, present ? PRESENT : ABSENT);
         if (next != null)
         {
             next.onPresence(name, present);
@@ -206,20 +194,6 @@ class CommandFingerprint implements RecordingFieldReader.Sink
         if (next != null)
         {
             next.onEndMap();
-        }
-    }
-
-    /** The version-1 form: no aggregate type, no presence (a subclass, so the common one stays 24 bytes). */
-    private static final class Version1 extends CommandFingerprint
-    {
-        Version1(final String type, final String aggregateId, final long expectedVersion)
-        {
-            super(type, aggregateId, expectedVersion, null);
-        }
-
-        @Override
-        public void onPresence(final String name, final boolean present)
-        {
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.strand.engine.ledger;
 
 import dev.strand.engine.spi.AggregateIds;
+import dev.strand.engine.spi.Default;
 import dev.strand.engine.spi.InvalidFieldException;
 import dev.strand.engine.spi.Nullable;
 
@@ -18,10 +19,15 @@ public final class LedgerCommands
     }
 
     /**
-     * @param currency       three capital letters; {@value #DEFAULT_CURRENCY} when absent.
-     * @param overdraftLimit >= 0; 0 when absent.
+     * The data fields are read as the hand-written decoder before records did (owner or null, currency or
+     * {@value #DEFAULT_CURRENCY}, overdraftLimit or 0), so these commands' fingerprints, journaled since journal
+     * format 2, are the same.
+     *
+     * @param currency       three capital letters.
+     * @param overdraftLimit >= 0.
      */
-    public record OpenAccount(@Nullable String owner, @Nullable String currency, @Nullable Long overdraftLimit)
+    public record OpenAccount(@Nullable String owner, @Default(DEFAULT_CURRENCY) String currency,
+        @Default("0") long overdraftLimit)
     {
         public OpenAccount
         {
@@ -29,12 +35,10 @@ public final class LedgerCommands
             {
                 throw new InvalidFieldException("owner", "owner must be at most " + MAX_OWNER_LENGTH + " characters");
             }
-            currency = currency == null ? DEFAULT_CURRENCY : currency;
             if (!CURRENCY.matcher(currency).matches())
             {
                 throw new InvalidFieldException("currency", "currency must be a three-letter ISO 4217 code such as EUR");
             }
-            overdraftLimit = overdraftLimit == null ? 0L : overdraftLimit;
             if (overdraftLimit < 0)
             {
                 throw new InvalidFieldException("overdraftLimit", "overdraftLimit must be >= 0");

@@ -25,7 +25,8 @@ import java.util.List;
  * </table>
  *
  * <p>A field is optional when its component is annotated {@code @Nullable} or typed {@code Optional<X>}: absent (or
- * {@code null} in JSON) it is {@code null} or {@code Optional.empty()}. Every other field is required.
+ * {@code null} in JSON) it is {@code null} or {@code Optional.empty()}. A field with a {@link Default} takes that
+ * value when absent. Every other field is required.
  */
 public sealed interface DataType permits DataType.Scalar, DataType.EnumType, DataType.ListType, DataType.MapType,
     DataType.RecordType
@@ -67,9 +68,21 @@ public sealed interface DataType permits DataType.Scalar, DataType.EnumType, Dat
     /**
      * One field of a record.
      *
-     * @param optional true when it may be absent ({@code @Nullable} or {@code Optional<X>}).
+     * @param optional     true when it may be absent and is then null ({@code @Nullable} or {@code Optional<X>}).
+     * @param defaultValue the value an absent field takes ({@link Default}), as text; null when it has none.
      */
-    record Field(String name, DataType type, boolean optional)
+    record Field(String name, DataType type, boolean optional, String defaultValue)
     {
+        /** A field without a default. */
+        public Field(final String name, final DataType type, final boolean optional)
+        {
+            this(name, type, optional, null);
+        }
+
+        /** @return true when the data must have it: not optional and without a default. */
+        public boolean required()
+        {
+            return !optional && defaultValue == null;
+        }
     }
 }

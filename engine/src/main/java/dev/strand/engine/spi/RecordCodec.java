@@ -40,6 +40,8 @@ public final class RecordCodec<R extends Record>
     private static final MethodHandle READ_LONG;
     private static final MethodHandle READ_INT;
     private static final MethodHandle READ_BOOLEAN;
+    private static final MethodHandle READ_LONG_OR;
+    private static final MethodHandle READ_BOOLEAN_OR;
     private static final MethodHandle READ_COMPONENT;
     private static final MethodHandle WRITE_LONG;
     private static final MethodHandle WRITE_INT;
@@ -54,6 +56,10 @@ public final class RecordCodec<R extends Record>
             READ_INT = LOOKUP.findVirtual(FieldReader.class, "readInt", MethodType.methodType(int.class, String.class));
             READ_BOOLEAN = LOOKUP.findVirtual(FieldReader.class, "readBoolean",
                 MethodType.methodType(boolean.class, String.class));
+            READ_LONG_OR = LOOKUP.findVirtual(FieldReader.class, "readLong",
+                MethodType.methodType(long.class, String.class, long.class));
+            READ_BOOLEAN_OR = LOOKUP.findVirtual(FieldReader.class, "readBoolean",
+                MethodType.methodType(boolean.class, String.class, boolean.class));
             READ_COMPONENT = LOOKUP.findVirtual(ComponentReader.class, "read",
                 MethodType.methodType(Object.class, FieldReader.class));
             WRITE_LONG = LOOKUP.findVirtual(FieldWriter.class, "writeLong",
@@ -144,9 +150,23 @@ public final class RecordCodec<R extends Record>
             }
             final ValueCodec codec = ValueCodec.of(javaOptional ? ((ParameterizedType)generic).getActualTypeArguments()[0] :
                 generic, where, deriving);
-            fields.add(new DataType.Field(c.getName(), codec.type(), nullable));
+            final Default defaultAnnotation = c.getAnnotation(Default.class);
+            final Object defaultValue = defaultAnnotation == null ? null :
+                codec.parseDefault(defaultAnnotation.value(), where, nullable);
+            fields.add(new DataType.Field(c.getName(), codec.type(), nullable,
+                defaultAnnotation == null ? null : defaultAnnotation.value()));
             final Class<?> raw = c.getType();
-            if (raw == long.class)
+            if (defaultValue != null && raw == long.class)
+            {
+                writes[i] = primitiveWrite(WRITE_LONG, c.getName(), getter);
+                reads[i] = MethodHandles.insertArguments(READ_LONG_OR, 1, c.getName(), defaultValue);
+            }
+            else if (defaultValue != null && raw == boolean.class)
+            {
+                writes[i] = primitiveWrite(WRITE_BOOLEAN, c.getName(), getter);
+                reads[i] = MethodHandles.insertArguments(READ_BOOLEAN_OR, 1, c.getName(), defaultValue);
+            }
+            else if (raw == long.class)
             {
                 writes[i] = primitiveWrite(WRITE_LONG, c.getName(), getter);
                 reads[i] = MethodHandles.insertArguments(READ_LONG, 1, c.getName());
@@ -165,8 +185,8 @@ public final class RecordCodec<R extends Record>
             {
                 writes[i] = WRITE_COMPONENT.bindTo(
                     new ComponentWriter(javaType.getSimpleName(), c.getName(), getter, codec, nullable, javaOptional));
-                reads[i] = READ_COMPONENT.bindTo(new ComponentReader(c.getName(), codec, nullable, javaOptional))
-                    .asType(MethodType.methodType(raw, FieldReader.class));
+                reads[i] = READ_COMPONENT.bindTo(new ComponentReader(c.getName(), codec, nullable, javaOptional,
+                    defaultValue)).asType(MethodType.methodType(raw, FieldReader.class));
             }
         }
         final DataType.RecordType type = new DataType.RecordType(javaType, fields);
@@ -347,24 +367,34 @@ public final class RecordCodec<R extends Record>
         return "RecordCodec[" + javaType.getName() + "]";
     }
 
-    /** Reads one component that is not a primitive: its value, null / {@code Optional.empty()} when absent. */
+    /**
+     * Reads one component that is not a primitive: its value; when absent, null / {@code Optional.empty()} for an
+     * optional one, its default for one with a {@link Default}.
+     */
     static final class ComponentReader
     {
         private final String name;
         private final ValueCodec codec;
         private final boolean optional;
         private final boolean javaOptional;
+        private final Object defaultValue;
 
-        ComponentReader(final String name, final ValueCodec codec, final boolean optional, final boolean javaOptional)
+        ComponentReader(final String name, final ValueCodec codec, final boolean optional, final boolean javaOptional,
+            final Object defaultValue)
         {
             this.name = name;
             this.codec = codec;
             this.optional = optional;
             this.javaOptional = javaOptional;
+            this.defaultValue = defaultValue;
         }
 
         Object read(final FieldReader in)
         {
+            if (defaultValue != null)
+            {
+                return codec.readOr(in, name, defaultValue);
+            }
             if (!optional)
             {
                 return codec.read(in, name);

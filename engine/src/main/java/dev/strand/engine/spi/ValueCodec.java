@@ -30,6 +30,32 @@ abstract class ValueCodec
     /** Writes a value that is not null. */
     abstract void write(FieldWriter out, String name, Object value);
 
+    /**
+     * The value of a {@link Default} for this type, parsed once.
+     *
+     * @throws IllegalArgumentException for a type that takes no default, an optional component, or text that is not
+     *                                  a value of the type.
+     */
+    Object parseDefault(final String text, final String where, final boolean optional)
+    {
+        throw new IllegalArgumentException(where + ": @Default is for long, boolean, String and enum components");
+    }
+
+    /** Reads a value with a default: the default when absent (the one-read form a hand-written decoder used). */
+    Object readOr(final FieldReader in, final String name, final Object defaultValue)
+    {
+        throw new IllegalStateException("no default read for " + type());
+    }
+
+    static void noDefaultWhenOptional(final String where, final boolean optional)
+    {
+        if (optional)
+        {
+            throw new IllegalArgumentException(where + ": a component is either optional (null when absent) or has a " +
+                "@Default, not both");
+        }
+    }
+
     /** Reads an optional value: null when absent. Strings and enums carry their absence inline; others a presence. */
     Object readOptional(final FieldReader in, final String name)
     {
@@ -156,6 +182,23 @@ abstract class ValueCodec
         {
             out.writeBoolean(name, (Boolean)value);
         }
+
+        @Override
+        Object parseDefault(final String text, final String where, final boolean optional)
+        {
+            noDefaultWhenOptional(where, optional);
+            if (!text.equals("true") && !text.equals("false"))
+            {
+                throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") is not true or false");
+            }
+            return Boolean.valueOf(text);
+        }
+
+        @Override
+        Object readOr(final FieldReader in, final String name, final Object defaultValue)
+        {
+            return in.readBoolean(name, (Boolean)defaultValue);
+        }
     }
 
     static final class IntCodec extends ValueCodec
@@ -202,6 +245,26 @@ abstract class ValueCodec
         {
             out.writeLong(name, (Long)value);
         }
+
+        @Override
+        Object parseDefault(final String text, final String where, final boolean optional)
+        {
+            noDefaultWhenOptional(where, optional);
+            try
+            {
+                return Long.valueOf(text);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") is not a long", ex);
+            }
+        }
+
+        @Override
+        Object readOr(final FieldReader in, final String name, final Object defaultValue)
+        {
+            return in.readLong(name, (Long)defaultValue);
+        }
     }
 
     static final class StringCodec extends ValueCodec
@@ -235,6 +298,20 @@ abstract class ValueCodec
         Object readOptional(final FieldReader in, final String name)
         {
             return in.readString(name, null);
+        }
+
+        @Override
+        Object parseDefault(final String text, final String where, final boolean optional)
+        {
+            noDefaultWhenOptional(where, optional);
+            return text;
+        }
+
+        @Override
+        Object readOr(final FieldReader in, final String name, final Object defaultValue)
+        {
+            final String value = in.readString(name, (String)defaultValue);
+            return value == null ? defaultValue : value;
         }
 
         @Override
@@ -354,6 +431,25 @@ abstract class ValueCodec
         void writeOptional(final FieldWriter out, final String name, final Object value)
         {
             out.writeString(name, value == null ? null : ((Enum<?>)value).name());
+        }
+
+        @Override
+        Object parseDefault(final String text, final String where, final boolean optional)
+        {
+            noDefaultWhenOptional(where, optional);
+            final Object constant = constants.get(text);
+            if (constant == null)
+            {
+                throw new IllegalArgumentException(where + ": @Default(\"" + text + "\") is not one of " + choices);
+            }
+            return constant;
+        }
+
+        @Override
+        Object readOr(final FieldReader in, final String name, final Object defaultValue)
+        {
+            final String value = in.readString(name, ((Enum<?>)defaultValue).name());
+            return constant(name, value == null ? ((Enum<?>)defaultValue).name() : value);
         }
     }
 

@@ -16,7 +16,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Command types are scoped by aggregate type: resolution from the envelope alone, and what the fingerprint covers. */
+/**
+ * Command types are scoped by aggregate type: resolution from the envelope alone, and what the fingerprint covers
+ * (the ledger's are the ones the build before records journaled: CommandMessagesTest's stored version-1 message).
+ */
 class CommandFactoryTest
 {
     record Create(String label, Map<String, Long> counts)
@@ -120,13 +123,14 @@ class CommandFactoryTest
     }
 
     @Test
-    void shouldFingerprintTheAggregateTypeAndTheDataWhateverTheDocumentsOrder()
+    void shouldFingerprintTheDataWhateverTheDocumentsOrder()
     {
         final Command box = create("box", data("a", "x", 1L, "y", 2L));
         assertThat(create("box", data("a", "y", 2L, "x", 1L)).fingerprint()).as("map keys in another order")
             .isEqualTo(box.fingerprint());
-        assertThat(create("crate", data("a", "x", 1L, "y", 2L)).fingerprint()).as("another aggregate type")
-            .isNotEqualTo(box.fingerprint());
+        assertThat(create("crate", data("a", "x", 1L, "y", 2L)).fingerprint())
+            .as("the aggregate type is not folded (journaled fingerprints predate it; an aggregate id has one type)")
+            .isEqualTo(box.fingerprint());
         assertThat(create("box", data("a", "x", 1L, "y", 3L)).fingerprint()).isNotEqualTo(box.fingerprint());
         assertThat(create("box", data("a", "x", 1L)).fingerprint()).isNotEqualTo(box.fingerprint());
         assertThat(create("box", data("a")).fingerprint()).isNotEqualTo(create("box", data("ax")).fingerprint());

@@ -355,6 +355,52 @@ class RecordCodecTest
         assertThat(clean.firstUnreadField()).as("a null optional counts as read").isNull();
     }
 
+    public record Defaults(@Default("EUR") String currency, @Default("0") long limit, @Default("true") boolean open,
+        @Default("GREEN") Color color, @Default("7") Long boxed)
+    {
+    }
+
+    @Test
+    void shouldReadTheDefaultOfAnAbsentFieldAndStoreEveryValue()
+    {
+        final RecordCodec<Defaults> codec = RecordCodec.of(Defaults.class);
+        final MapFieldReader empty = new MapFieldReader(line("currency", null));
+        assertThat(codec.read(empty)).isEqualTo(new Defaults("EUR", 0, true, Color.GREEN, 7L));
+        assertThat(empty.firstUnreadField()).isNull();
+        final Defaults given = new Defaults("USD", -3, false, Color.BLUE, 9L);
+        assertThat(codec.read(new MapFieldReader(line("currency", "USD", "limit", -3L, "open", false, "color", "BLUE",
+            "boxed", 9L)))).isEqualTo(given);
+        final BinaryFieldWriter out = new BinaryFieldWriter();
+        codec.write(given, out);
+        assertThat(out.length()).as("no presence bytes: the value is always there").isEqualTo(4 + 3 + 8 + 1 + 4 + 4 + 8);
+        assertThat(codec.read(new BinaryFieldReader().wrap(out.buffer(), 0, out.length()))).isEqualTo(given);
+        assertThat(codec.type().fields()).extracting(DataType.Field::defaultValue)
+            .containsExactly("EUR", "0", "true", "GREEN", "7");
+        assertThat(codec.type().fields()).noneMatch(DataType.Field::required);
+    }
+
+    @Test
+    void shouldRefuseADefaultItCannotCarry()
+    {
+        record OnInt(@Default("1") int x)
+        {
+        }
+        record NotALong(@Default("one") long x)
+        {
+        }
+        record NotAConstant(@Default("PINK") Color x)
+        {
+        }
+        record AndNullable(@Default("a") @Nullable String x)
+        {
+        }
+        assertThatThrownBy(() -> RecordCodec.of(OnInt.class)).hasMessageContaining("OnInt.x")
+            .hasMessageContaining("@Default is for long, boolean, String and enum");
+        assertThatThrownBy(() -> RecordCodec.of(NotALong.class)).hasMessageContaining("is not a long");
+        assertThatThrownBy(() -> RecordCodec.of(NotAConstant.class)).hasMessageContaining("is not one of RED, GREEN, BLUE");
+        assertThatThrownBy(() -> RecordCodec.of(AndNullable.class)).hasMessageContaining("not both");
+    }
+
     @Test
     void shouldRefuseToWriteANullThatIsNotOptional()
     {
