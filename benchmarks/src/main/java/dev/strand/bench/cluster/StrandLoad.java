@@ -154,7 +154,7 @@ final class StrandLoad implements AutoCloseable
     {
         permits.acquire();
         final long n = sent++;
-        client.send(client.newCommand("d-" + n, "Deposit", accounts[(int)(n % accounts.length)], Command.ANY_VERSION,
+        client.send(client.newCommand("d-" + n, null, "Deposit", accounts[(int)(n % accounts.length)], Command.ANY_VERSION,
             null, DEPOSIT_DATA)).whenComplete((r, t) ->
             {
                 if (t == null && r.accepted() && r.events().size() == 1)
