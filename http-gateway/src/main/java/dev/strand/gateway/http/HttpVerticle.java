@@ -124,6 +124,7 @@ public final class HttpVerticle extends VerticleBase
         router.get("/health/ready").handler(ops::ready);
         router.get("/metrics").handler(reader).handler(ops::metrics);
         router.get("/openapi.yaml").handler(ops::openApi);
+        router.get("/schemas").handler(reader).handler(ops::schemas);
         router.get("/stats").handler(reader).handler(ops::stats);
         // The console: static files from the jar, open like /openapi.yaml (they hold no data; the page asks for a key
         // when the API answers 401)

@@ -11,10 +11,19 @@ final class OpsRoutes
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final GatewayServices services;
+    private final io.vertx.core.buffer.Buffer schemas;
 
     OpsRoutes(final GatewayServices services)
     {
         this.services = services;
+        this.schemas = io.vertx.core.buffer.Buffer.buffer(dev.strand.engine.api.SchemaCatalog.canonicalJson(
+            dev.strand.engine.api.SchemaCatalog.of(services.engine().config().modules()).toTree()));
+    }
+
+    /** {@code GET /schemas}: the catalog, derived once from the modules ({@link dev.strand.engine.api.SchemaCatalog}). */
+    void schemas(final RoutingContext ctx)
+    {
+        Responses.json(ctx, 200, schemas);
     }
 
     void live(final RoutingContext ctx)
