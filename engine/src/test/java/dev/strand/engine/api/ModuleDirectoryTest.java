@@ -68,6 +68,21 @@ class ModuleDirectoryTest
     }
 
     @Test
+    void shouldRefuseACommandNameRegisteredTwiceInOneAggregateTypeAndTakeItInAnother() throws IOException
+    {
+        serviceJar(dir.resolve("bin.jar"), "dev.strand.engine.testdomain.BinModule");
+        assertThat(ModuleDirectory.load(dir)).as("Restock in item and in bin: scoped, both load")
+            .extracting(m -> m.aggregateType()).contains("item", "bin");
+
+        serviceJar(dir.resolve("twice.jar"), "dev.strand.engine.testdomain.BinModule$Twice");
+        assertThatThrownBy(() -> ModuleDirectory.load(dir))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageStartingWith("--modules " + dir + ": ")
+            .hasMessageContaining("Fill")
+            .satisfies(ex -> assertThat(ex.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
     void shouldLoadTheClassPathModulesWithTheDirectorysInNameOrder() throws IOException
     {
         Files.createDirectories(dir.resolve("empty-but-a-jar"));
