@@ -18,7 +18,12 @@ function step(text) {
 
 async function send(page, type, fields) {
   await page.click('#tab-command');
-  await page.select('#command-type', type);
+  // the form is built from GET /schemas: options are "aggregateType: Type"
+  await page.select('#command-type', 'account: ' + type);
+  const source = await page.$eval('#command-source', (el) => el.textContent);
+  if (source !== 'fields from GET /schemas') {
+    throw new Error('the command form did not come from GET /schemas: ' + source);
+  }
   await page.$eval('#command-aggregate', (el, v) => { el.value = v; }, id);
   for (const [name, value] of Object.entries(fields)) {
     await page.$eval(`[name="data.${name}"]`, (el, v) => { el.value = v; }, String(value));

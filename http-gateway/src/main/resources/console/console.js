@@ -235,18 +235,23 @@ const LEDGER_COMMANDS = {
 };
 let commandSchemas = {};
 
+// Options are keyed "aggregateType: Type" (command names are scoped by aggregate type: kit and crate may both have
+// Assemble); the ledger's fallback has no aggregate type.
 async function loadCommandTypes() {
   const schemas = await api('/schemas');
   commandSchemas = {};
   if (schemas.ok && schemas.body && Array.isArray(schemas.body.aggregateTypes)) {
     for (const aggregateType of schemas.body.aggregateTypes) {
       for (const command of aggregateType.commands || []) {
-        commandSchemas[command.type] = Object.assign({ aggregateType: aggregateType.name }, command.schema || {});
+        commandSchemas[aggregateType.name + ': ' + command.type] = Object.assign(
+          { aggregateType: aggregateType.name, commandType: command.type }, command.schema || {});
       }
     }
     $('command-source').textContent = 'fields from GET /schemas';
   } else {
-    commandSchemas = LEDGER_COMMANDS;
+    for (const [name, schema] of Object.entries(LEDGER_COMMANDS)) {
+      commandSchemas[name] = Object.assign({ commandType: name }, schema);
+    }
     $('command-source').textContent = 'the ledger\'s commands (this server has no GET /schemas)';
   }
   const select = $('command-type');
@@ -260,6 +265,15 @@ async function loadCommandTypes() {
   renderFields();
 }
 
+// A field's JSON type: its own, or for an optional one ({"anyOf": [schema, {"type": "null"}]}) its non-null branch's.
+function fieldType(field) {
+  if (field.type) {
+    return field.type;
+  }
+  const branch = (field.anyOf || []).find((s) => s.type && s.type !== 'null');
+  return branch ? branch.type : 'string';
+}
+
 function renderFields() {
   const schema = commandSchemas[$('command-type').value] || { properties: {} };
   const box = $('command-fields');
@@ -268,16 +282,17 @@ function renderFields() {
     const label = document.createElement('label');
     const caption = document.createElement('span');
     const required = (schema.required || []).includes(name);
+    const type = fieldType(field);
     caption.textContent = name + (required ? ' *' : '');
-    const input = document.createElement(field.type === 'object' || field.type === 'array' ? 'textarea' : 'input');
+    const input = document.createElement(type === 'object' || type === 'array' ? 'textarea' : 'input');
     input.name = 'data.' + name;
-    input.dataset.kind = field.type || 'string';
-    if (field.type === 'integer' || field.type === 'number') {
+    input.dataset.kind = type;
+    if (type === 'integer' || type === 'number') {
       input.type = 'number';
-    } else if (field.type === 'boolean') {
+    } else if (type === 'boolean') {
       input.type = 'checkbox';
     }
-    input.required = required && field.type !== 'boolean';
+    input.required = required && type !== 'boolean';
     label.append(caption, input);
     box.appendChild(label);
   }
@@ -302,11 +317,12 @@ $('command-type').addEventListener('change', renderFields);
 $('command-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const form = e.target;
-  const envelope = { type: $('command-type').value, aggregateId: form.aggregateId.value.trim(), data: {} };
+  const chosen = commandSchemas[$('command-type').value] || {};
+  const envelope = { type: chosen.commandType, aggregateId: form.aggregateId.value.trim(), data: {} };
   if (form.commandId.value.trim()) {
     envelope.commandId = form.commandId.value.trim();
   }
-  const aggregateType = (commandSchemas[envelope.type] || {}).aggregateType;
+  const aggregateType = chosen.aggregateType;
   if (aggregateType) {
     envelope.aggregateType = aggregateType;
   }
