@@ -209,7 +209,7 @@ public final class ClusterClient implements AutoCloseable
         final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
         final Command command = encoder.add(factory, commandId, aggregateType, type, aggregateId, expectedVersion,
             correlationId, data);
-        return command.withWireForm(encoder.lastCommandBytes());
+        return command.withWireForm(encoder.lastCommandForm());
     }
 
     /** Sends one command built by {@link #newCommand}. */

@@ -39,11 +39,14 @@ import static dev.strand.cluster.WireBuffers.need;
  * str:      length i32 (-1 = null) | UTF-8 bytes;   all integers little-endian
  * </pre>
  *
- * This build writes version 3. The traceparent (W3C, version 00, or null) travels last, so that every member journals
- * it with the command's events; a command's wire form ({@link Command#wireForm}) stops before it, since the gateway
- * attaches the trace context after the command is built ({@link Command#withTraceparent}), and {@link #message} writes
- * it. A message is written in the lowest version that holds it, and every message of this build holds an aggregate
- * type (and its fingerprint folds it), which versions 1 and 2 do not: so this build writes version 3 only.
+ * The traceparent (W3C, version 00, or null) travels last, so that every member journals it with the command's
+ * events; a command's wire form ({@link Command#wireForm}) stops before it, since the gateway attaches the trace context
+ * after the command is built ({@link Command#withTraceparent}), and {@link #message} writes it.
+ *
+ * A message is written in the lowest version that holds it, so that members of the releases before read what they can
+ * during a rolling upgrade: version 1 when no command has a traceparent, version 2 when some have, as long as every
+ * command's type is found by its name alone (no other aggregate type has that name) and its reads are of kinds 1 to 3
+ * and presence (which versions 1 and 2 leave out); version 3 otherwise.
  *
  * Versions 1 and 2 (the releases before aggregate types and structured data travelled) are still read, so a log
  * archived by them replays: their commands have no {@code aggregateType} (the type is resolved by its name alone),
@@ -86,6 +89,14 @@ final class CommandMessages
 
     private static final int FIXED_COMMAND_FIELDS = 3 * Long.BYTES;
 
+    /**
+     * A command's encoded form as ingress built it ({@link Command#wireForm}): in version 3's layout, and in the layout of
+     * versions 1 and 2 when that holds it (else null). Neither has the traceparent, which {@link #message} puts after it.
+     */
+    record WireForm(byte[] form, byte[] legacy)
+    {
+    }
+
     private CommandMessages()
     {
     }
@@ -104,6 +115,8 @@ final class CommandMessages
         private int lastStart = HEADER_LENGTH;
         /** Where each command added ends in {@link #buffer} (its traceparent is put after it in {@link #toBytes}). */
         private int[] ends = new int[1];
+        /** Each command's form in the layout of versions 1 and 2, or null when that does not hold it. */
+        private final List<byte[]> legacyForms = new ArrayList<>(1);
 
         Encoder(final byte kind)
         {
@@ -160,18 +173,19 @@ final class CommandMessages
                 ends = java.util.Arrays.copyOf(ends, 2 * ends.length);
             }
             ends[commands.size()] = offset;
+            legacyForms.add(byNameAlone(factory, type, resolvedAggregateType) ? legacyForm(buffer, start, offset) : null);
             commands.add(command);
             return command;
         }
 
         /**
-         * The encoded form of the last command added, without its traceparent (which {@link #message} puts after it).
+         * The encoded forms of the last command added, without its traceparent (which {@link #message} puts after it).
          */
-        byte[] lastCommandBytes()
+        WireForm lastCommandForm()
         {
             final byte[] bytes = new byte[offset - lastStart];
             buffer.getBytes(lastStart, bytes);
-            return bytes;
+            return new WireForm(bytes, legacyForms.get(legacyForms.size() - 1));
         }
 
         /** The commands added, in order. */
@@ -181,15 +195,27 @@ final class CommandMessages
         }
 
         /**
-         * @return the finished message, its correlation id still 0 (the client sets it); the commands added here carry
-         * no traceparent (a null one follows each command's reads).
+         * @return the finished message, its correlation id still 0 (the client sets it), in the lowest version that
+         * holds it: the commands added here carry no traceparent, so version 1 when each has a legacy form, else
+         * version 3 (a null traceparent after each command's reads).
          */
         byte[] toBytes()
         {
             final int count = commands.size();
-            final byte[] bytes = new byte[offset + count * Integer.BYTES];
+            boolean legacy = true;
+            int length = HEADER_LENGTH;
+            for (final byte[] form : legacyForms)
+            {
+                legacy &= form != null;
+                length += form == null ? 0 : form.length;
+            }
+            if (!legacy)
+            {
+                length = offset + count * Integer.BYTES;
+            }
+            final byte[] bytes = new byte[length];
             final UnsafeBuffer out = new UnsafeBuffer(bytes);
-            out.putByte(VERSION_OFFSET, VERSION);
+            out.putByte(VERSION_OFFSET, legacy ? VERSION_1 : VERSION);
             out.putByte(KIND_OFFSET, kind);
             out.putShort(KIND_OFFSET + 1, (short)0, ORDER);
             out.putInt(COUNT_OFFSET, count, ORDER);
@@ -199,9 +225,17 @@ final class CommandMessages
             for (int i = 0; i < count; i++)
             {
                 final int end = ends[i];
-                out.putBytes(at, buffer, from, end - from);
-                at += end - from;
-                at = WireBuffers.putString(out, at, null);
+                if (legacy)
+                {
+                    out.putBytes(at, legacyForms.get(i));
+                    at += legacyForms.get(i).length;
+                }
+                else
+                {
+                    out.putBytes(at, buffer, from, end - from);
+                    at += end - from;
+                    at = WireBuffers.putString(out, at, null);
+                }
                 from = end;
             }
             return bytes;
@@ -332,30 +366,112 @@ final class CommandMessages
         {
             throw new IllegalArgumentException("a single-command message holds one command, not " + commands.size());
         }
-        int length = HEADER_LENGTH;
+        boolean legacy = true;
+        boolean traced = false;
         for (final Command c : commands)
         {
-            if (!(c.wireForm() instanceof byte[] form))
+            if (!(c.wireForm() instanceof WireForm form))
             {
                 throw new IllegalArgumentException("command " + c.commandId() + " was not built by the cluster's ingress");
             }
-            length += form.length + Integer.BYTES +
-                (c.traceparent() == null ? 0 : c.traceparent().length()); // a traceparent is ASCII
+            legacy &= form.legacy() != null;
+            traced |= c.traceparent() != null;
+        }
+        final byte version = !legacy ? VERSION : traced ? VERSION_2 : VERSION_1;
+        int length = HEADER_LENGTH;
+        for (final Command c : commands)
+        {
+            final WireForm form = (WireForm)c.wireForm();
+            length += (legacy ? form.legacy() : form.form()).length + (version == VERSION_1 ? 0 : Integer.BYTES +
+                (c.traceparent() == null ? 0 : c.traceparent().length())); // a traceparent is ASCII
         }
         final byte[] message = new byte[length];
         final UnsafeBuffer buffer = new UnsafeBuffer(message);
-        buffer.putByte(VERSION_OFFSET, VERSION);
+        buffer.putByte(VERSION_OFFSET, version);
         buffer.putByte(KIND_OFFSET, kind);
         buffer.putInt(COUNT_OFFSET, commands.size(), ORDER);
         int at = HEADER_LENGTH;
         for (final Command c : commands)
         {
-            final byte[] form = (byte[])c.wireForm();
+            final byte[] form = legacy ? ((WireForm)c.wireForm()).legacy() : ((WireForm)c.wireForm()).form();
             buffer.putBytes(at, form);
             at += form.length;
-            at = WireBuffers.putString(buffer, at, c.traceparent());
+            if (version != VERSION_1)
+            {
+                at = WireBuffers.putString(buffer, at, c.traceparent());
+            }
         }
         return message;
+    }
+
+    /** Whether {@code type} is found by its name alone, in {@code aggregateType}, as versions 1 and 2 resolve it. */
+    private static boolean byNameAlone(final CommandFactory factory, final String type, final String aggregateType)
+    {
+        try
+        {
+            return factory.resolve(null, type).module().aggregateType().equals(aggregateType);
+        }
+        catch (final RuntimeException ambiguous)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * The command encoded in version 3's layout at {@code [start, end)} in the layout of versions 1 and 2: without its
+     * aggregate type and its presence reads; null when one of its reads is of a kind after 3 (structured data).
+     */
+    private static byte[] legacyForm(final DirectBuffer source, final int start, final int end)
+    {
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(end - start);
+        int at = start + FIXED_COMMAND_FIELDS;
+        out.putBytes(0, source, start, FIXED_COMMAND_FIELDS);
+        int to = FIXED_COMMAND_FIELDS;
+        final int idSize = WireBuffers.stringSize(source, at, end);
+        out.putBytes(to, source, at, idSize);
+        to += idSize;
+        at += idSize;
+        at += WireBuffers.stringSize(source, at, end); // the aggregate type
+        for (int i = 0; i < 3; i++) // type, aggregate id, correlation id
+        {
+            final int size = WireBuffers.stringSize(source, at, end);
+            out.putBytes(to, source, at, size);
+            to += size;
+            at += size;
+        }
+        final int readCount = source.getInt(at, ORDER);
+        at += Integer.BYTES;
+        final int readCountAt = to;
+        to += Integer.BYTES;
+        int kept = 0;
+        for (int r = 0; r < readCount; r++)
+        {
+            final byte kind = source.getByte(at);
+            final int nameSize = WireBuffers.stringSize(source, at + 1, end);
+            final int valueSize;
+            switch (kind)
+            {
+                case READ_LONG -> valueSize = Long.BYTES;
+                case READ_STRING -> valueSize = WireBuffers.stringSize(source, at + 1 + nameSize, end);
+                case READ_BOOLEAN, READ_PRESENCE -> valueSize = 1;
+                default ->
+                {
+                    return null;
+                }
+            }
+            final int size = 1 + nameSize + valueSize;
+            if (kind != READ_PRESENCE)
+            {
+                out.putBytes(to, source, at, size);
+                to += size;
+                kept++;
+            }
+            at += size;
+        }
+        out.putInt(readCountAt, kept, ORDER);
+        final byte[] bytes = new byte[to];
+        out.getBytes(0, bytes);
+        return bytes;
     }
 
     /** Sets the client's correlation id into a finished message. */

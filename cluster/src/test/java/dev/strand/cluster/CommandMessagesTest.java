@@ -76,6 +76,7 @@ class CommandMessagesTest
         final Command ship = encoder.add(ingress, "p-1", null, "Ship", "parcel-1", Command.ANY_VERSION, null,
             new MapFieldReader(data));
         final UnsafeBuffer message = new UnsafeBuffer(encoder.toBytes());
+        assertThat(message.getByte(0)).as("structured reads: version 3").isEqualTo(CommandMessages.VERSION);
 
         final Command again = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity()).next();
         assertSame(ship, again);
@@ -167,7 +168,8 @@ class CommandMessagesTest
         final Command traced = wireCommand("c-1", "acc-1", 5).withTraceparent(tp);
         final Command plain = wireCommand("c-2", "acc-2", 6);
         final UnsafeBuffer message = new UnsafeBuffer(CommandMessages.message(CommandMessages.BATCH, List.of(traced, plain)));
-        assertThat(message.getByte(0)).isEqualTo(CommandMessages.VERSION).isEqualTo((byte)3);
+        assertThat(message.getByte(0)).as("ledger commands with a traceparent: version 2, which the release with trace "
+            + "contexts reads").isEqualTo(CommandMessages.VERSION_2);
         final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity());
         final Command tracedAgain = decoder.next();
         final Command plainAgain = decoder.next();
@@ -177,9 +179,9 @@ class CommandMessagesTest
         assertThat(plainAgain.traceparent()).isNull();
         assertThat(((LedgerCommands.Deposit)plainAgain.payload()).amount()).isEqualTo(6L);
         final byte[] untraced = CommandMessages.message(CommandMessages.BATCH, List.of(plain, wireCommand("c-4", "a", 1)));
-        assertThat(untraced[0]).as("without a traceparent too: version 3 (the aggregate type travels)")
-            .isEqualTo(CommandMessages.VERSION);
-        assertThat(encoderBytes()[0]).isEqualTo(CommandMessages.VERSION);
+        assertThat(untraced[0]).as("without a traceparent: version 1, which older members read")
+            .isEqualTo(CommandMessages.VERSION_1);
+        assertThat(encoderBytes()[0]).isEqualTo(CommandMessages.VERSION_1);
 
         final byte[] bad = CommandMessages.message(CommandMessages.SINGLE,
             List.of(wireCommand("c-3", "acc-3", 1).withTraceparent(tp)));
@@ -246,6 +248,48 @@ class CommandMessagesTest
         assertThat(transfer.traceparent()).isNull();
     }
 
+    @Test
+    void shouldWriteTheLowestVersionThatHoldsTheMessage()
+    {
+        final String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        final CommandMessages.Encoder opening = new CommandMessages.Encoder(CommandMessages.SINGLE);
+        final Command open = opening.add(ingress, "o-1", "account", "OpenAccount", "acc-9", -1, "corr",
+            new MapFieldReader(Map.of("owner", "Zoë")));
+        final Command openForm = open.withWireForm(opening.lastCommandForm());
+        for (final Command c : List.of(openForm, openForm.withTraceparent(tp)))
+        {
+            final byte[] bytes = CommandMessages.message(CommandMessages.SINGLE, List.of(c));
+            assertThat(bytes[0]).isEqualTo(c.traceparent() == null ? CommandMessages.VERSION_1 : CommandMessages.VERSION_2);
+            final Command again = new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bytes), 0, bytes.length).next();
+            assertSame(open, again);
+            assertThat(again.payload()).as("defaults and presence as at ingress").isEqualTo(open.payload());
+            assertThat(again.traceparent()).isEqualTo(c.traceparent());
+        }
+
+        final Map<String, Object> data = new LinkedHashMap<>();
+        data.put("items", List.of(Map.of("sku", "a-1", "count", 2, "weight", "1.250")));
+        data.put("labels", Map.of("zone", "north"));
+        data.put("stops", Map.of("s-1", Map.of("street", "Oak 1", "lines", List.of())));
+        data.put("priority", "HIGH");
+        data.put("boxes", 3);
+        data.put("fragile", true);
+        data.put("declaredValue", "-12.50");
+        data.put("ref", null);
+        data.put("address", Map.of("street", "Main 1", "lines", List.of("c/o Zoë")));
+        final CommandMessages.Encoder shipping = new CommandMessages.Encoder(CommandMessages.SINGLE);
+        final Command ship = shipping.add(ingress, "s-1", null, "Ship", "parcel-1", Command.ANY_VERSION, null,
+            new MapFieldReader(data));
+        final Command traced = ship.withWireForm(shipping.lastCommandForm()).withTraceparent(tp);
+        final byte[] mixed = CommandMessages.message(CommandMessages.BATCH, List.of(openForm, traced));
+        assertThat(mixed[0]).as("one structured command makes the message version 3").isEqualTo(CommandMessages.VERSION);
+        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(mixed), 0,
+            mixed.length);
+        assertSame(open, decoder.next());
+        final Command shipAgain = decoder.next();
+        assertSame(ship, shipAgain);
+        assertThat(shipAgain.traceparent()).isEqualTo(tp);
+    }
+
     private byte[] encoderBytes()
     {
         final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.BATCH);
@@ -266,7 +310,7 @@ class CommandMessagesTest
         final CommandMessages.Encoder encoder = new CommandMessages.Encoder(CommandMessages.SINGLE);
         final Command command = encoder.add(ingress, id, null, "Deposit", account, Command.ANY_VERSION, null,
             new MapFieldReader(Map.of("amount", amount)));
-        return command.withWireForm(encoder.lastCommandBytes());
+        return command.withWireForm(encoder.lastCommandForm());
     }
 
     @Test
