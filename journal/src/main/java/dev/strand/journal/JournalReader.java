@@ -63,6 +63,7 @@ public final class JournalReader implements AutoCloseable
      * @param position the position to read next (&gt;= 1); {@code lastPosition() + 1} tails from the end.
      * @return false (and the reader unchanged) if {@code position > lastPosition() + 1}.
      * @throws IllegalArgumentException if position &lt; 1.
+     * @throws JournalArchivedException if position is below {@link Journal#firstPosition()} (archived).
      */
     public boolean seek(final long position)
     {
@@ -74,6 +75,11 @@ public final class JournalReader implements AutoCloseable
         if (position > journal.lastPosition() + 1)
         {
             return false;
+        }
+        final long first = journal.firstPosition();
+        if (position < first)
+        {
+            throw new JournalArchivedException(position, first);
         }
         final long index = position == 1 ? NOT_FOUND : locate(position);
         if (index == NOT_FOUND)
