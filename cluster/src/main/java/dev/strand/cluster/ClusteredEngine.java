@@ -384,6 +384,13 @@ public final class ClusteredEngine implements Engine
     }
 
     @Override
+    public dev.strand.journal.RetentionReport runRetention()
+    {
+        throw new UnsupportedOperationException("retention does not run on a cluster member: a member replaying the " +
+            "cluster's log from a snapshot reconciles its journal against the events it holds");
+    }
+
+    @Override
     public dev.strand.journal.BackupManifest backup(final java.nio.file.Path root)
     {
         throw new UnsupportedOperationException("online backup is not supported on a cluster member: a member's " +
