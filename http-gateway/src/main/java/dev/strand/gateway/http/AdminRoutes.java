@@ -72,6 +72,34 @@ final class AdminRoutes
         });
     }
 
+    /** {@code POST /admin/journal/retention}: runs the retention policy now (on a worker: it copies files). */
+    void runRetention(final RoutingContext ctx)
+    {
+        workers.executeBlocking(engine::runRetention, false).onComplete(ar ->
+        {
+            if (ar.failed() && ar.cause() instanceof UnsupportedOperationException)
+            {
+                Responses.problem(ctx, Problem.of(501, "NOT_SUPPORTED", ar.cause().getMessage()));
+                return;
+            }
+            if (ar.failed())
+            {
+                ctx.fail(ar.cause());
+                return;
+            }
+            final dev.strand.journal.RetentionReport r = ar.result();
+            Responses.json(ctx, 200, new JsonObject()
+                .put("ok", r.ok())
+                .put("detail", r.detail())
+                .put("cycleFilesMoved", r.cyclesMoved())
+                .put("eventsMoved", r.eventsMoved())
+                .put("bytesMoved", r.bytesMoved())
+                .put("firstPosition", r.firstPosition())
+                .put("ranAt", java.time.Instant.ofEpochMilli(r.ranAtEpochMillis()).toString())
+                .put("durationMillis", r.durationMillis()));
+        });
+    }
+
     /** {@code GET /admin/backups}: the backups in the backup directory, newest first. */
     void listBackups(final RoutingContext ctx)
     {
