@@ -70,6 +70,7 @@ public final class ClusterNode implements AutoCloseable
         boolean started = false;
         try
         {
+            refuseAJournalWithoutItsClusterLog();
             service = new StrandClusteredService(registry, journal, engine.idempotencyWindow(),
                 engine.durability() == dev.strand.journal.Durability.SYNC, engine.snapshotEveryEvents(),
                 engine.snapshotEverySeconds());
@@ -112,6 +113,25 @@ public final class ClusterNode implements AutoCloseable
         catch (final JournalLockedException ex)
         {
             throw new DataDirectoryInUseException(engine.dataDir(), ex);
+        }
+    }
+
+    /**
+     * A member's state is its cluster snapshot and log; its journal is what replaying that log produces, never a source
+     * of state. A journal that holds events beside no cluster log (a data directory restored from a backup, or a single
+     * node's) would meet a new log whose first command lands on position 1 again and stop the service on the first
+     * write: say so at start instead.
+     */
+    private void refuseAJournalWithoutItsClusterLog()
+    {
+        if (journal.lastPosition() > 0 &&
+            !java.nio.file.Files.exists(consensusDir().resolve(io.aeron.cluster.RecordingLog.RECORDING_LOG_FILE_NAME)))
+        {
+            throw new ClusterDataDirectoryException("the journal in " + config.engine().dataDir().toAbsolutePath()
+                .normalize() + " holds " + journal.lastPosition() + " positions but there is no cluster log beside it (" +
+                consensusDir() + "): a cluster member cannot start from a single node's data directory or a restored " +
+                "backup. Start it as a single node (without --cluster-members), or give this member an empty data " +
+                "directory so it rebuilds from the cluster (docs/operations.md, \"Cluster members\")");
         }
     }
 

@@ -386,15 +386,18 @@ public final class ClusteredEngine implements Engine
     @Override
     public dev.strand.journal.RetentionReport runRetention()
     {
-        throw new UnsupportedOperationException("retention does not run on a cluster member: a member replaying the " +
-            "cluster's log from a snapshot reconciles its journal against the events it holds");
+        throw new UnsupportedOperationException("a cluster member runs no retention: a member replaying the " +
+            "cluster's log from a snapshot reconciles its journal against the events it holds, so the journal keeps " +
+            "every event (docs/operations.md, \"Cluster members\")");
     }
 
     @Override
     public dev.strand.journal.BackupManifest backup(final java.nio.file.Path root)
     {
-        throw new UnsupportedOperationException("online backup is not supported on a cluster member: a member's " +
-            "state is in its cluster snapshots and log, which a Strand backup does not hold");
+        throw new UnsupportedOperationException("a cluster member takes no online backup: its state is the cluster's " +
+            "snapshots and log, which a Strand backup does not hold, and a new cluster cannot start from a Strand " +
+            "backup yet. strand backup --data-dir of a member's directory gives its journal, which restores a single " +
+            "node (docs/operations.md, \"Cluster members\")");
     }
 
     @Override

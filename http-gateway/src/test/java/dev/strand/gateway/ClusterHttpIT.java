@@ -191,6 +191,16 @@ class ClusterHttpIT
         assertThat(refused.bodyAsJsonObject().getInteger("leaderMemberId")).isEqualTo(leader);
         final JsonObject snapshot = TestServer.expectOk(nodes[leader].post("/admin/snapshots", new JsonObject()));
         assertThat(snapshot.getLong("position")).isEqualTo(position);
+
+        // a member takes no online backup and runs no retention: 409 saying so, nothing written
+        for (final String path : List.of("/admin/backups", "/admin/journal/retention"))
+        {
+            final HttpResponse<Buffer> member = nodes[leader].post(path, new JsonObject());
+            assertThat(member.statusCode()).as(path).isEqualTo(409);
+            assertThat(member.getHeader("Content-Type")).startsWith("application/problem+json");
+            assertThat(member.bodyAsJsonObject().getString("code")).isEqualTo("CLUSTER_MEMBER");
+            assertThat(member.bodyAsJsonObject().getString("detail")).contains("cluster member").contains("operations.md");
+        }
     }
 
     @Test

@@ -57,7 +57,7 @@ final class AdminRoutes
             }
             else if (cause instanceof UnsupportedOperationException)
             {
-                Responses.problem(ctx, Problem.of(501, "NOT_SUPPORTED", cause.getMessage()));
+                Responses.problem(ctx, Problem.of(409, "CLUSTER_MEMBER", cause.getMessage()));
             }
             else if (cause instanceof dev.strand.journal.BackupException)
             {
@@ -79,7 +79,7 @@ final class AdminRoutes
         {
             if (ar.failed() && ar.cause() instanceof UnsupportedOperationException)
             {
-                Responses.problem(ctx, Problem.of(501, "NOT_SUPPORTED", ar.cause().getMessage()));
+                Responses.problem(ctx, Problem.of(409, "CLUSTER_MEMBER", ar.cause().getMessage()));
                 return;
             }
             if (ar.failed())
