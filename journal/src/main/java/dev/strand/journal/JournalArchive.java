@@ -267,7 +267,7 @@ public final class JournalArchive
             final Path dest = archiveDir.resolve(name);
             final ArchiveManifest.Entry known = manifest.entries().stream().filter(e -> e.file().equals(name))
                 .findFirst().orElse(null);
-            if (known != null && known.archived() && Files.exists(dest) && known.sha256().equals(sha256(dest)) &&
+            if (known != null && known.archived() && Files.exists(dest) && known.sha256().equals(sha256(dest, known.fileBytes())) &&
                 known.lastPosition() == c.lastPosition)
             {
                 fileBytes = known.fileBytes();
@@ -510,7 +510,7 @@ public final class JournalArchive
                 final String actual;
                 try
                 {
-                    actual = sha256(archiveDir.resolve(e.file()));
+                    actual = sha256(archiveDir.resolve(e.file()), e.fileBytes());
                 }
                 catch (final IOException ex)
                 {
@@ -545,6 +545,22 @@ public final class JournalArchive
 
     static String sha256(final Path file) throws IOException
     {
+        return sha256(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * The SHA-256 of a file's first {@code length} bytes: an archived cycle file's as it was archived. Chronicle maps
+     * a cycle file in whole chunks and extends a shorter one with zeros when it opens it read-write, as the verify walk
+     * and replay do; those zeros come after the file's end-of-cycle marker, where nothing is ever read.
+     *
+     * @throws IOException when the file is shorter than {@code length} (and not {@code Long.MAX_VALUE}).
+     */
+    static String sha256(final Path file, final long length) throws IOException
+    {
+        if (length != Long.MAX_VALUE && Files.size(file) < length)
+        {
+            throw new IOException("it is " + Files.size(file) + " bytes, shorter than the " + length + " archived");
+        }
         final MessageDigest digest;
         try
         {
@@ -557,9 +573,11 @@ public final class JournalArchive
         try (InputStream in = Files.newInputStream(file))
         {
             final byte[] chunk = new byte[1 << 16];
-            for (int n; (n = in.read(chunk)) > 0; )
+            long left = length;
+            for (int n; left > 0 && (n = in.read(chunk, 0, (int)Math.min(chunk.length, left))) > 0; )
             {
                 digest.update(chunk, 0, n);
+                left -= n;
             }
         }
         return HexFormat.of().formatHex(digest.digest());

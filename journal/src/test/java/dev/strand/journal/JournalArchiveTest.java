@@ -210,6 +210,32 @@ class JournalArchiveTest
     }
 
     @Test
+    void shouldStaySoundAcrossChecksWhoseWalkExtendsTheArchivedFilesAndFindOneCutShort() throws IOException
+    {
+        try (Journal journal = Journal.open(config()))
+        {
+            writeFiveCycles(journal);
+            new JournalArchive(journal, archiveDir(), RetentionAction.ARCHIVE, Duration.ofSeconds(1), later).run(12);
+        }
+        final Path first = CycleFileSurgery.cycleFiles(archiveDir()).get(0);
+        final long archived = Files.size(first);
+        for (int check = 0; check < 3; check++)
+        {
+            final JournalArchive.Check result = JournalArchive.check(archiveDir(), journalDir(), -1);
+            assertThat(result.problem()).as("check %d", check).isNull();
+        }
+        assertThat(Files.size(first)).as("Chronicle extended the archived file with zeros when the walk opened it")
+            .isGreaterThan(archived);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(first,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(archived - 1);
+        }
+        assertThat(JournalArchive.checkFiles(archiveDir())).contains("cannot be read").contains("shorter than the " +
+            archived + " archived");
+    }
+
+    @Test
     void shouldBackUpAndRestoreAnArchivedJournalFromItsFirstPosition() throws IOException
     {
         final BackupManifest manifest;
