@@ -206,11 +206,28 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
+     * The cycles of the queue's files. Retention deletes the oldest files on its own thread; Chronicle's cached
+     * directory listing may still name one for a moment, and resolving it then fails: the listing is read again.
+     */
+    private long[] cycles()
+    {
+        try
+        {
+            return JournalVerifier.cycles(queue).stream().mapToLong(Long::longValue).toArray();
+        }
+        catch (final IllegalStateException ex)
+        {
+            queue.refreshDirectoryListing();
+            return JournalVerifier.cycles(queue).stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    /**
      * @return the Chronicle index of the last commit whose first position is &lt;= {@code position}.
      */
     private long locate(final long position)
     {
-        final long[] cycles = JournalVerifier.cycles(queue).stream().mapToLong(Long::longValue).toArray();
+        final long[] cycles = cycles();
         int lo = 0;
         int hi = cycles.length - 1;
         int bestCycle = -1;
