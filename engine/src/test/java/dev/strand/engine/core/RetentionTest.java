@@ -2,6 +2,7 @@ package dev.strand.engine.core;
 
 import dev.strand.engine.EngineFixture;
 import dev.strand.engine.api.Command;
+import dev.strand.engine.api.CommandResult;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EventFilter;
 import dev.strand.engine.api.SubscriptionSink;
@@ -75,6 +76,8 @@ class RetentionTest
         {
             run(engine, "OpenAccount", "old-0");
             run(engine, "OpenAccount", "old-1");
+            final CommandResult early = run(engine, command(engine, "early-1", "Deposit", "old-0", Command.ANY_VERSION,
+                data("amount", 7L)));
             writeAcross(engine, journalDir, 3);
             assertThat(engine.runRetention().cyclesMoved()).as("no snapshot yet: recovery needs everything").isZero();
             assertThat(engine.journalHead().firstPosition()).isEqualTo(1);
@@ -120,6 +123,19 @@ class RetentionTest
             };
             assertThatThrownBy(() -> engine.subscribe(1, EventFilter.ALL, ignore))
                 .isInstanceOf(JournalArchivedException.class);
+            // a repeat of a command whose events were archived: still a replay (the window's hash and fingerprint
+            // stand alone), never executed twice, and the engine goes on
+            final long balance = ((Account)engine.aggregate("old-0").orElseThrow().state()).balance();
+            final CommandResult again = run(engine, command(engine, "early-1", "Deposit", "old-0", Command.ANY_VERSION,
+                data("amount", 7L)));
+            assertThat(early.position()).isLessThan(first);
+            assertThat(again.replayed()).as("%s", again).isTrue();
+            assertThat(again.position()).isEqualTo(early.position());
+            assertThat(again.events()).as("its events are archived").isEmpty();
+            assertThat(run(engine, "Deposit", "old-1", "amount", 1L).rejection()).as("the engine takes writes").isNull();
+            engine.awaitReadModel(engine.journalPosition(), Duration.ofSeconds(10)).get();
+            assertThat(((Account)engine.aggregate("old-0").orElseThrow().state()).balance()).isEqualTo(balance);
+            assertThat(engine.status().ready()).isTrue();
             hash = engine.stateHash().get(10, TimeUnit.SECONDS);
         }
         try (Engine engine = start(1))
