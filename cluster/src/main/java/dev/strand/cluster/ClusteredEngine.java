@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ClusteredEngine implements Engine
 {
+    private final java.util.concurrent.atomic.AtomicBoolean backingUp = new java.util.concurrent.atomic.AtomicBoolean();
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredEngine.class);
     private static final long START_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(10);
     private static final long WATCH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -391,13 +392,27 @@ public final class ClusteredEngine implements Engine
             "every event (docs/operations.md, \"Cluster members\")");
     }
 
+    /**
+     * A member's backup: its journal up to the position it ends at when the copy starts, with the chain hash there,
+     * copied beside the running service (no snapshot: a member's state is the cluster's snapshot, which a Strand
+     * backup does not hold; the restore replays the journal). It restores a single node, or, with
+     * {@code strand restore --cluster-seed} into every member's directory, a whole new cluster.
+     */
     @Override
     public dev.strand.journal.BackupManifest backup(final java.nio.file.Path root)
     {
-        throw new UnsupportedOperationException("a cluster member takes no online backup: its state is the cluster's " +
-            "snapshots and log, which a Strand backup does not hold, and a new cluster cannot start from a Strand " +
-            "backup yet. strand backup --data-dir of a member's directory gives its journal, which restores a single " +
-            "node (docs/operations.md, \"Cluster members\")");
+        if (!backingUp.compareAndSet(false, true))
+        {
+            throw new dev.strand.engine.api.BackupInProgressException();
+        }
+        try
+        {
+            return dev.strand.journal.JournalBackup.ofDataDirectory(node.config().engine().dataDir(), root);
+        }
+        finally
+        {
+            backingUp.set(false);
+        }
     }
 
     @Override

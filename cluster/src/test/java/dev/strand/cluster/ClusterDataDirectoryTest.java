@@ -47,7 +47,7 @@ class ClusterDataDirectoryTest
         assertThatThrownBy(() -> ClusterNode.launch(ClusterNodeConfig.builder(members, 0, engine).build()))
             .isInstanceOf(ClusterDataDirectoryException.class)
             .hasMessageContaining("holds 1 positions but there is no cluster log beside it")
-            .hasMessageContaining("Start it as a single node");
+            .hasMessageContaining("--cluster-seed");
         assertThat(Files.exists(data.resolve("cluster").resolve("aeron"))).as("Aeron was not started").isFalse();
         try (Journal journal = Journal.open(engine.journal()))
         {
