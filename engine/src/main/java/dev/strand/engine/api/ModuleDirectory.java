@@ -27,17 +27,8 @@ import java.util.stream.Stream;
  */
 public final class ModuleDirectory
 {
-    private ModuleDirectory()
-    {
-    }
-
-    /**
-     * @param dir the directory given with {@code --modules}.
-     * @return the class path's modules, then the directory's.
-     * @throws ConfigException saying what cannot be used.
-     */
-    @SuppressWarnings("rawtypes")
-    public static List<AggregateModule<?>> load(final Path dir)
+    /** The directory's jars as URLs, each checked readable. */
+    private static URL[] urls(final Path dir)
     {
         final List<Path> jars = jars(dir);
         final URL[] urls = new URL[jars.size()];
@@ -53,9 +44,14 @@ public final class ModuleDirectory
                 throw new ConfigException("--modules " + dir + ": " + jars.get(i).getFileName() + ": " + ex.getMessage());
             }
         }
-        // Never closed: the modules' classes live as long as the engine.
-        final URLClassLoader loader = new URLClassLoader("strand-modules", urls, ModuleDirectory.class.getClassLoader());
-        final List<AggregateModule<?>> found = new ArrayList<>();
+        return urls;
+    }
+
+    /** Every module {@code loader}'s service files name, in their order; one that fails to load is one line. */
+    @SuppressWarnings("rawtypes")
+    private static List<AggregateModule<?>> modules(final Path dir, final ClassLoader loader)
+    {
+        final List<AggregateModule<?>> modules = new ArrayList<>();
         final Iterator<AggregateModule> it = ServiceLoader.load(AggregateModule.class, loader).iterator();
         while (true)
         {
@@ -63,9 +59,9 @@ public final class ModuleDirectory
             {
                 if (!it.hasNext())
                 {
-                    break;
+                    return modules;
                 }
-                found.add(it.next());
+                modules.add(it.next());
             }
             catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
             {
@@ -74,6 +70,24 @@ public final class ModuleDirectory
                     (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""));
             }
         }
+    }
+
+    private ModuleDirectory()
+    {
+    }
+
+    /**
+     * @param dir the directory given with {@code --modules}.
+     * @return the class path's modules, then the directory's.
+     * @throws ConfigException saying what cannot be used.
+     */
+    @SuppressWarnings("rawtypes")
+    public static List<AggregateModule<?>> load(final Path dir)
+    {
+        final URL[] urls = urls(dir);
+        // Never closed: the modules' classes live as long as the engine.
+        final URLClassLoader loader = new URLClassLoader("strand-modules", urls, ModuleDirectory.class.getClassLoader());
+        final List<AggregateModule<?>> found = modules(dir, loader);
         if (found.isEmpty())
         {
             throw new ConfigException("--modules " + dir + ": no aggregate module found there or on the class path");
@@ -104,40 +118,9 @@ public final class ModuleDirectory
     @SuppressWarnings("rawtypes")
     public static List<AggregateModule<?>> loadReplacing(final Path dir)
     {
-        final List<Path> jars = jars(dir);
-        final URL[] urls = new URL[jars.size()];
-        for (int i = 0; i < jars.size(); i++)
-        {
-            checkReadable(dir, jars.get(i));
-            try
-            {
-                urls[i] = jars.get(i).toUri().toURL();
-            }
-            catch (final MalformedURLException ex)
-            {
-                throw new ConfigException("--modules " + dir + ": " + jars.get(i).getFileName() + ": " + ex.getMessage());
-            }
-        }
+        final URL[] urls = urls(dir);
         final ClassLoader loader = new ChildFirst(urls, ModuleDirectory.class.getClassLoader());
-        final List<AggregateModule<?>> given = new ArrayList<>();
-        final Iterator<AggregateModule> it = ServiceLoader.load(AggregateModule.class, loader).iterator();
-        while (true)
-        {
-            try
-            {
-                if (!it.hasNext())
-                {
-                    break;
-                }
-                given.add(it.next());
-            }
-            catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
-            {
-                final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-                throw new ConfigException("--modules " + dir + ": a module failed to load: " + oneLine(ex.getMessage()) +
-                    (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""));
-            }
-        }
+        final List<AggregateModule<?>> given = modules(dir, loader);
         if (given.isEmpty())
         {
             throw new ConfigException("--modules " + dir + ": no aggregate module found in its jars");
