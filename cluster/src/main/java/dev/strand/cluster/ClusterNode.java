@@ -70,10 +70,14 @@ public final class ClusterNode implements AutoCloseable
         boolean started = false;
         try
         {
+            final java.util.Optional<dev.strand.journal.ClusterSeed> seed = readSeed(engine);
+            refuseAJournalWithoutItsClusterLog(seed);
             service = new StrandClusteredService(registry, journal, engine.idempotencyWindow(),
                 engine.durability() == dev.strand.journal.Durability.SYNC, engine.snapshotEveryEvents(),
                 engine.snapshotEverySeconds());
             service.startListener(listener);
+            seed.ifPresent(s -> service.seed(() -> dev.strand.engine.core.SeedState.load(s, journal,
+                engine.dataDir().resolve("snapshots"), registry, engine.idempotencyWindow()), s));
             clearStaleMarkFiles();
             launch();
             started = true;
@@ -113,6 +117,48 @@ public final class ClusterNode implements AutoCloseable
         {
             throw new DataDirectoryInUseException(engine.dataDir(), ex);
         }
+    }
+
+    /**
+     * A member's state is its cluster snapshot and log; its journal is what replaying that log produces, never a source
+     * of state. A journal that holds events beside no cluster log (a data directory restored from a backup, or a single
+     * node's) would meet a new log whose first command lands on position 1 again and stop the service on the first
+     * write: say so at start instead.
+     */
+    private static java.util.Optional<dev.strand.journal.ClusterSeed> readSeed(final EngineConfig engine)
+    {
+        try
+        {
+            return dev.strand.journal.ClusterSeed.read(engine.dataDir());
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new ClusterDataDirectoryException(ex.getMessage());
+        }
+    }
+
+    private void refuseAJournalWithoutItsClusterLog(final java.util.Optional<dev.strand.journal.ClusterSeed> seed)
+    {
+        if (journal.lastPosition() == 0 ||
+            java.nio.file.Files.exists(consensusDir().resolve(io.aeron.cluster.RecordingLog.RECORDING_LOG_FILE_NAME)))
+        {
+            return;
+        }
+        if (seed.isPresent() && seed.get().position() == journal.lastPosition())
+        {
+            LOG.info("cluster member {}: no cluster log yet; this member starts from the cluster seed in {} (journal " +
+                "position {}, chain hash {}): every member of the new cluster must be restored from the same backup",
+                config.memberId(), config.engine().dataDir().toAbsolutePath().normalize(), seed.get().position(),
+                seed.get().chainHash());
+            return;
+        }
+        throw new ClusterDataDirectoryException("the journal in " + config.engine().dataDir().toAbsolutePath()
+            .normalize() + " holds " + journal.lastPosition() + " positions but there is no cluster log beside it (" +
+            consensusDir() + ")" + (seed.isPresent() ? " and its cluster seed ends at position " + seed.get().position() +
+            ", not at the journal's end" : "") + ": a cluster member cannot start from a single node's data directory. " +
+            "To start a new cluster from a backup, restore it into every member's data directory with `strand restore " +
+            "--cluster-seed`; otherwise give this member an empty data directory so it rebuilds from the cluster " +
+            "(docs/operations.md, \"Cluster members\")");
     }
 
     private Path aeronDir()

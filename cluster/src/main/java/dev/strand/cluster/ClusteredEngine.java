@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ClusteredEngine implements Engine
 {
+    private final java.util.concurrent.atomic.AtomicBoolean backingUp = new java.util.concurrent.atomic.AtomicBoolean();
     private static final Logger LOG = LoggerFactory.getLogger(ClusteredEngine.class);
     private static final long START_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(10);
     private static final long WATCH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -384,10 +385,34 @@ public final class ClusteredEngine implements Engine
     }
 
     @Override
+    public dev.strand.journal.RetentionReport runRetention()
+    {
+        throw new UnsupportedOperationException("a cluster member runs no retention: a member replaying the " +
+            "cluster's log from a snapshot reconciles its journal against the events it holds, so the journal keeps " +
+            "every event (docs/operations.md, \"Cluster members\")");
+    }
+
+    /**
+     * A member's backup: its journal up to the position it ends at when the copy starts, with the chain hash there,
+     * copied beside the running service (no snapshot: a member's state is the cluster's snapshot, which a Strand
+     * backup does not hold; the restore replays the journal). It restores a single node, or, with
+     * {@code strand restore --cluster-seed} into every member's directory, a whole new cluster.
+     */
+    @Override
     public dev.strand.journal.BackupManifest backup(final java.nio.file.Path root)
     {
-        throw new UnsupportedOperationException("online backup is not supported on a cluster member: a member's " +
-            "state is in its cluster snapshots and log, which a Strand backup does not hold");
+        if (!backingUp.compareAndSet(false, true))
+        {
+            throw new dev.strand.engine.api.BackupInProgressException();
+        }
+        try
+        {
+            return dev.strand.journal.JournalBackup.ofDataDirectory(node.config().engine().dataDir(), root);
+        }
+        finally
+        {
+            backingUp.set(false);
+        }
     }
 
     @Override

@@ -108,6 +108,10 @@ public final class StrandClusteredService implements ClusteredService
     private final java.util.concurrent.ConcurrentLinkedQueue<CompletableFuture<dev.strand.engine.api.SnapshotSummary>>
         snapshotWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private StartListener startListener = (journal, state) -> { };
+    private java.util.function.Supplier<EngineState> seedState;
+    private dev.strand.journal.ClusterSeed seed;
+    /** Seeded with no cluster snapshot yet: the leader asks for one at once, so a member that joins later gets it. */
+    private boolean seedAwaitingSnapshot;
 
     /**
      * @param journal        this member's journal, open (its lock held by the node).
@@ -145,6 +149,21 @@ public final class StrandClusteredService implements ClusteredService
         this.state = EngineState.empty(registry, windowCapacity);
         this.reader = journal.newReader();
         this.appender = new ReconcilingAppender(journal);
+        if (snapshotImage == null && seedState != null)
+        {
+            try
+            {
+                this.state = seedState.get();
+            }
+            catch (final RuntimeException ex)
+            {
+                throw fail(ex);
+            }
+            seedAwaitingSnapshot = true;
+            lastSnapshotPosition = state.position();
+            LOG.info("clustered service: no cluster snapshot; started from the cluster seed at journal position {} " +
+                "(state hash recorded by the backup: {})", state.position(), seed.stateHash());
+        }
         if (snapshotImage != null)
         {
             final long position = ServiceSnapshot.load(snapshotImage, state, cluster.idleStrategy());
@@ -413,6 +432,7 @@ public final class StrandClusteredService implements ClusteredService
             ServiceSnapshot.write(snapshotPublication, state, cluster.idleStrategy());
             snapshotsTaken++;
             lastSnapshotPosition = state.position();
+            seedAwaitingSnapshot = false;
             // metadata for operators only: the wall clock is read here, never while deciding
             final dev.strand.engine.api.SnapshotSummary summary = new dev.strand.engine.api.SnapshotSummary(
                 "cluster-snapshot-" + cluster.logPosition(), state.position(), -1, System.currentTimeMillis(),
@@ -505,7 +525,7 @@ public final class StrandClusteredService implements ClusteredService
             lastSnapshotNs = nowNs;
         }
         final long events = state.position() - lastSnapshotPosition;
-        final boolean due = events > 0 && ((snapshotEveryEvents > 0 && events >= snapshotEveryEvents) ||
+        final boolean due = seedAwaitingSnapshot || events > 0 && ((snapshotEveryEvents > 0 && events >= snapshotEveryEvents) ||
             (snapshotEveryNs > 0 && nowNs - lastSnapshotNs >= snapshotEveryNs));
         if (!due)
         {
@@ -519,10 +539,29 @@ public final class StrandClusteredService implements ClusteredService
         if (controlToggle != null && ClusterControl.ToggleState.SNAPSHOT.toggle(controlToggle))
         {
             lastSnapshotNs = nowNs;
-            LOG.info("asked the cluster for a snapshot: {} events since the last", events);
+            if (seedAwaitingSnapshot)
+            {
+                LOG.info("asked the cluster for its first snapshot: the seeded state, so a member that joins later " +
+                    "starts from it");
+                seedAwaitingSnapshot = false;
+            }
+            else
+            {
+                LOG.info("asked the cluster for a snapshot: {} events since the last", events);
+            }
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * A member restored from a backup to start a new cluster: when the cluster has no snapshot, its state is the
+     * seed's ({@code state}, loaded on the service's thread at start), not an empty one. Call before the node starts.
+     */
+    void seed(final java.util.function.Supplier<EngineState> state, final dev.strand.journal.ClusterSeed seed)
+    {
+        this.seedState = state;
+        this.seed = seed;
     }
 
     /** Releases the journal readers (the node closes the journal itself). */

@@ -192,29 +192,44 @@ class ClusterIT
     @Test
     void shouldStopTheServiceOfAMemberWhoseJournalIsNotFromThisCluster() throws Exception
     {
-        try (dev.strand.journal.Journal foreign = dev.strand.journal.Journal.open(dev.strand.journal.JournalConfig
-            .builder(dir.resolve("node1/journal")).preallocate(false).minFreeBytes(0).build()))
-        {
-            final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[16]);
-            foreign.appender().begin();
-            foreign.appender().add(1, "account", "elsewhere", 1, "Deposited", 1, 1, "foreign", null, "foreign", 9,
-                payload, 0, 16);
-            foreign.appender().commit();
-        }
+        // a journal with no cluster log beside it is refused at start (ClusterDataDirectoryTest); one swapped in under
+        // a member that has its cluster log is found when the log replays over it
         try (ThreeNodeCluster cluster = new ThreeNodeCluster(dir))
         {
-            cluster.awaitLeader(30_000);
+            final ClusterNode leader = cluster.awaitLeader(30_000);
             final ClusterClient client = cluster.client();
             open(client, "acc-1");
-            final long last = deposit(client, "d-1", "acc-1", 3).get(30, TimeUnit.SECONDS).position();
-            ThreeNodeCluster.await(30_000, () -> cluster.node(1).service().failure() != null);
-            assertThat(cluster.node(1).service().failure()).hasMessageContaining("disagree at position 1");
-            assertThat(cluster.node(1).journal().lastPosition()).as("nothing written over it").isEqualTo(1);
-            for (final int member : new int[] {0, 2})
+            final int member = cluster.node(1) == leader ? 2 : 1;
+            cluster.stop(member);
+            final java.nio.file.Path journalDir = dir.resolve("node" + member + "/journal");
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(journalDir))
             {
-                ThreeNodeCluster.await(30_000, () -> cluster.node(member).service().journalPosition() >= last);
+                for (final java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList())
+                {
+                    java.nio.file.Files.delete(p);
+                }
             }
-            assertThat(ThreeNodeCluster.journalOf(cluster.node(0))).isEqualTo(ThreeNodeCluster.journalOf(cluster.node(2)));
+            try (dev.strand.journal.Journal foreign = dev.strand.journal.Journal.open(dev.strand.journal.JournalConfig
+                .builder(journalDir).preallocate(false).minFreeBytes(0).build()))
+            {
+                final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[16]);
+                foreign.appender().begin();
+                foreign.appender().add(1, "account", "elsewhere", 1, "Deposited", 1, 1, "foreign", null, "foreign", 9,
+                    payload, 0, 16);
+                foreign.appender().commit();
+            }
+            cluster.restart(member);
+            final long last = deposit(client, "d-1", "acc-1", 3).get(30, TimeUnit.SECONDS).position();
+            ThreeNodeCluster.await(30_000, () -> cluster.node(member).service().failure() != null);
+            assertThat(cluster.node(member).service().failure()).hasMessageContaining("disagree at position 1");
+            assertThat(cluster.node(member).journal().lastPosition()).as("nothing written over it").isEqualTo(1);
+            final int[] others = member == 1 ? new int[] {0, 2} : new int[] {0, 1};
+            for (final int m : others)
+            {
+                ThreeNodeCluster.await(30_000, () -> cluster.node(m).service().journalPosition() >= last);
+            }
+            assertThat(ThreeNodeCluster.journalOf(cluster.node(others[0])))
+                .isEqualTo(ThreeNodeCluster.journalOf(cluster.node(others[1])));
         }
     }
 

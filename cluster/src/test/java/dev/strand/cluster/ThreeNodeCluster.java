@@ -159,7 +159,7 @@ final class ThreeNodeCluster implements AutoCloseable
         return lines;
     }
 
-    private static int freeBase()
+    static int freeBase()
     {
         for (int attempt = 0; attempt < 100; attempt++)
         {

@@ -92,7 +92,8 @@ public final class Units
             case "s" -> 1_000_000_000L;
             case "m", "min" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
-            default -> throw new IllegalArgumentException("'" + text.trim() + "' is not a duration (e.g. 30s, 250ms, 2m, 500us)");
+            case "d" -> 86_400_000_000_000L;
+            default -> throw new IllegalArgumentException("'" + text.trim() + "' is not a duration (e.g. 30s, 250ms, 2m, 500us, 30d)");
         };
         final BigDecimal nanos = number(t.substring(0, split), text, "duration").multiply(BigDecimal.valueOf(nanosPerUnit));
         try
@@ -116,8 +117,8 @@ public final class Units
         {
             return "0s";
         }
-        final long[] per = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
-        final String[] names = {"h", "m", "s", "ms", "us", "ns"};
+        final long[] per = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        final String[] names = {"d", "h", "m", "s", "ms", "us", "ns"};
         for (int i = 0; i < per.length; i++)
         {
             if (nanos % per[i] == 0)

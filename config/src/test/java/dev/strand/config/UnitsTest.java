@@ -54,6 +54,9 @@ class UnitsTest
         assertThat(Units.parseDuration("500us", "s")).isEqualTo(Duration.ofNanos(500_000));
         assertThat(Units.parseDuration("1.5s", "s")).isEqualTo(Duration.ofMillis(1500));
         assertThat(Units.parseDuration("1h", "s")).isEqualTo(Duration.ofHours(1));
+        assertThat(Units.parseDuration("30d", "s")).isEqualTo(Duration.ofDays(30));
+        assertThat(Units.formatDuration(Duration.ofDays(7))).isEqualTo("7d");
+        assertThat(Units.formatDuration(Duration.ofHours(36))).isEqualTo("36h");
         assertThatThrownBy(() -> Units.parseDuration("10 parsecs", "s")).hasMessageContaining("not a duration");
         assertThat(Units.formatDuration(Duration.ofSeconds(300))).isEqualTo("5m");
         assertThat(Units.formatDuration(Duration.ofMillis(250))).isEqualTo("250ms");

@@ -221,8 +221,8 @@ final class CycleFiles
     }
 
     /**
-     * Changes the last payload byte of the commit in the excerpt at {@code excerptStart} (format 3: the payload ends
-     * 36 bytes before the record's end, before the chain hash and the CRC32C) and writes a CRC32C that matches the
+     * Changes the last payload byte of the commit in the excerpt at {@code excerptStart} (formats 3 and 4: the
+     * payload ends 36 bytes before the record's end, before the chain hash and the CRC32C) and writes a CRC32C that matches the
      * edit: what someone altering history with care would do. Only the hash chain can tell.
      */
     static void editPayloadKeepingCrc(final Path file, final long excerptStart)
@@ -236,9 +236,9 @@ final class CycleFiles
             {
                 // read the whole record
             }
-            if (bytes.get(0) != 3)
+            if (bytes.get(0) != 3 && bytes.get(0) != 4)
             {
-                throw new AssertionError("the record at " + record + " is not in format 3");
+                throw new AssertionError("the record at " + record + " is not in format 3 or 4");
             }
             final int lastPayloadByte = length - 4 - 32 - 1;
             bytes.put(lastPayloadByte, (byte)(bytes.get(lastPayloadByte) ^ 0x01));

@@ -13,7 +13,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
-/** Packages the test module ({@link GadgetModule}) as a jar a user would drop next to strand.jar. */
+/** Packages a test module ({@link GadgetModule}, the counter releases) as a jar a user would drop next to strand.jar. */
 final class ModuleJar
 {
     private ModuleJar()
@@ -22,10 +22,17 @@ final class ModuleJar
 
     static Path build(final Path jar)
     {
+        return build(jar, GadgetModule.class);
+    }
+
+    /** Packages the classes of {@code module}'s package, with a service entry naming {@code module}. */
+    static Path build(final Path jar, final Class<?> module)
+    {
         try
         {
-            final Path classes = Path.of(GadgetModule.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            final Path pkg = classes.resolve("dev/strand/fault/module");
+            final Path classes = Path.of(module.getProtectionDomain().getCodeSource().getLocation().toURI());
+            final String packagePath = module.getPackageName().replace('.', '/');
+            final Path pkg = classes.resolve(packagePath);
             Files.createDirectories(jar.getParent());
             try (OutputStream file = Files.newOutputStream(jar);
                  JarOutputStream out = new JarOutputStream(file);
@@ -33,12 +40,12 @@ final class ModuleJar
             {
                 for (final Path c : (Iterable<Path>)files.filter(p -> p.toString().endsWith(".class")).sorted()::iterator)
                 {
-                    out.putNextEntry(new JarEntry("dev/strand/fault/module/" + c.getFileName()));
+                    out.putNextEntry(new JarEntry(packagePath + "/" + c.getFileName()));
                     out.write(Files.readAllBytes(c));
                     out.closeEntry();
                 }
                 out.putNextEntry(new JarEntry("META-INF/services/dev.strand.engine.spi.AggregateModule"));
-                out.write((GadgetModule.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write((module.getName() + "\n").getBytes(StandardCharsets.UTF_8));
                 out.closeEntry();
             }
             return jar;

@@ -123,6 +123,14 @@ class BackupIT
                 assertThat(expectOk(server.get("/admin/journal/head")).getString("hash")).isEqualTo(backup.getString("hash"));
             }
             assertPrefix(original, restored, backup.getLong("position"), backup.getString("hash"));
+            // --cluster-seed prepares a member of a new cluster: the same data, and the seed file naming where it ends
+            final Path member = dir.resolve("member-" + backup.getLong("position"));
+            assertThat(cli("restore", "--from", backup.getString("path"), "--data-dir", member.toString(), "--cluster-seed"))
+                .as("%s%s", cliOut, cliErr).isZero();
+            final dev.strand.journal.ClusterSeed seed = dev.strand.journal.ClusterSeed.read(member).orElseThrow();
+            assertThat(seed.position()).isEqualTo(backup.getLong("position"));
+            assertThat(seed.chainHash()).isEqualTo(backup.getString("hash"));
+            assertThat(seed.stateHash()).isEqualTo(backup.getString("stateHash"));
         }
 
         final Path restoredCli = dir.resolve("restored-cli");

@@ -191,6 +191,22 @@ class ClusterHttpIT
         assertThat(refused.bodyAsJsonObject().getInteger("leaderMemberId")).isEqualTo(leader);
         final JsonObject snapshot = TestServer.expectOk(nodes[leader].post("/admin/snapshots", new JsonObject()));
         assertThat(snapshot.getLong("position")).isEqualTo(position);
+
+        // a member runs no retention: 409 saying so, nothing written
+        final HttpResponse<Buffer> member = nodes[leader].post("/admin/journal/retention", new JsonObject());
+        assertThat(member.statusCode()).isEqualTo(409);
+        assertThat(member.getHeader("Content-Type")).startsWith("application/problem+json");
+        assertThat(member.bodyAsJsonObject().getString("code")).isEqualTo("CLUSTER_MEMBER");
+        assertThat(member.bodyAsJsonObject().getString("detail")).contains("cluster member").contains("operations.md");
+
+        // a member's online backup is its journal up to where it ended, with the chain hash there (no snapshot: the
+        // restore replays it); it seeds a new cluster (ClusterSeedIT) or restores a single node
+        final JsonObject backup = TestServer.expectOk(nodes[follower].post("/admin/backups", new JsonObject()));
+        assertThat(backup.getLong("position")).isEqualTo(position);
+        assertThat(backup.getLong("snapshotPosition")).isZero();
+        assertThat(java.nio.file.Files.isDirectory(java.nio.file.Path.of(backup.getString("path")))).isTrue();
+        assertThat(backup.getString("hash")).isEqualTo(
+            TestServer.expectOk(nodes[follower].get("/admin/journal/head")).getString("hash"));
     }
 
     @Test

@@ -48,13 +48,15 @@ final class ChainHash
      */
     void compute(final byte[] previous, final DirectBuffer record, final int contentLength, final byte[] into)
     {
-        if (scratch.length < contentLength)
+        final int total = LENGTH + contentLength;
+        if (scratch.length < total)
         {
-            scratch = new byte[Math.max(contentLength, scratch.length * 2)];
+            scratch = new byte[Math.max(total, scratch.length * 2)];
         }
-        record.getBytes(0, scratch, 0, contentLength);
-        digest.update(previous, 0, LENGTH);
-        digest.update(scratch, 0, contentLength);
+        // one contiguous input, so the digest compresses its whole blocks in one call
+        System.arraycopy(previous, 0, scratch, 0, LENGTH);
+        record.getBytes(0, scratch, LENGTH, contentLength);
+        digest.update(scratch, 0, total);
         try
         {
             digest.digest(into, 0, LENGTH);

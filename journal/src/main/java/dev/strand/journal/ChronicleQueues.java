@@ -162,6 +162,16 @@ final class ChronicleQueues
     }
 
     /**
+     * @return the name of the cycle file Chronicle gives {@code cycle} of a queue with this roll cycle and epoch (its
+     * {@link RollCycle#format()} of the cycle's start, in UTC, and the suffix).
+     */
+    static String fileName(final RollCycle rollCycle, final long epoch, final int cycle)
+    {
+        return java.time.format.DateTimeFormatter.ofPattern(rollCycle.format()).withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.ofEpochMilli(epoch + (long)cycle * rollCycle.lengthInMillis())) + CYCLE_FILE_SUFFIX;
+    }
+
+    /**
      * @return the file an appender or tailer is on, or null.
      */
     static Path currentFile(final ExcerptCommon<?> excerpt)

@@ -38,7 +38,7 @@ final class CommitCopier
      * @param firstPosition first position copied.
      * @param lastPosition  last position copied.
      * @param recordBytes   bytes of the records.
-     * @param headHash      chain hash of the last commit copied (64 hex digits), null when it has none.
+     * @param headHash      chain hash at the last position copied (64 hex digits), null when there is none.
      */
     record Copied(long commits, long firstPosition, long lastPosition, long recordBytes, String headHash)
     {
@@ -73,13 +73,14 @@ final class CommitCopier
         final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(4096);
         final CommitDecoder decoder = new CommitDecoder();
         final ChainHash chain = new ChainHash();
-        final byte[] previous = ChainHash.GENESIS.clone();
+        final ArchivedPrefix prefix = source.prefix();
+        final byte[] previous = prefix.previousHash();
         final byte[] stored = new byte[ChainHash.LENGTH];
         final byte[] computed = new byte[ChainHash.LENGTH];
-        long expected = 1;
+        long expected = prefix.firstPosition();
         long commits = 0;
         long bytes = 0;
-        boolean chained = false;
+        boolean chained = prefix.chained();
         try (SingleChronicleQueue to = SingleChronicleQueueBuilder.binary(target).rollCycle(rollCycle).epoch(epoch)
                 .timeProvider(time).build();
              ExcerptAppender appender = to.createAppender();
@@ -157,6 +158,10 @@ final class CommitCopier
                 }
             }
         }
+        if (prefix.firstPosition() > 1)
+        {
+            prefix.store(target);
+        }
         for (final Path file : ChronicleQueues.cycleFiles(target))
         {
             cutAfterLastData(file);
@@ -167,7 +172,26 @@ final class CommitCopier
         }
         fsync(target.resolve("metadata.cq4t"));
         FileSync.directory(target);
-        return new Copied(commits, commits == 0 ? 0 : 1, expected - 1, bytes, chained ? ChainHash.hex(previous) : null);
+        return new Copied(commits, prefix.firstPosition(), expected - 1, bytes, chained ? ChainHash.hex(previous) : null);
+    }
+
+    /**
+     * Copies a closed cycle file up to its last non-zero byte, rounded up (see {@link #cutAfterLastData}): the holes of
+     * a pre-sized, sparse cycle file are not written out as zeros.
+     */
+    static void copyData(final Path from, final Path to) throws IOException
+    {
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                 StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            final long length = Math.min(in.size(), dataEnd(in));
+            long done = 0;
+            while (done < length)
+            {
+                done += in.transferTo(done, length - done, out);
+            }
+        }
     }
 
     /**
@@ -178,34 +202,40 @@ final class CommitCopier
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            final ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
-            long end = channel.size();
-            long lastData = -1;
-            while (end > 0 && lastData < 0)
-            {
-                final long start = Math.max(0, end - chunk.capacity());
-                chunk.clear();
-                chunk.limit((int)(end - start));
-                while (chunk.hasRemaining() && channel.read(chunk, start + chunk.position()) > 0)
-                {
-                    // fill the chunk
-                }
-                for (int i = chunk.position() - 1; i >= 0; i--)
-                {
-                    if (chunk.get(i) != 0)
-                    {
-                        lastData = start + i;
-                        break;
-                    }
-                }
-                end = start;
-            }
-            final long cut = Math.max(CUT_ALIGNMENT, (lastData + CUT_ALIGNMENT) / CUT_ALIGNMENT * CUT_ALIGNMENT);
+            final long cut = dataEnd(channel);
             if (cut < channel.size())
             {
                 channel.truncate(cut);
             }
         }
+    }
+
+    /** The offset after a file's last non-zero byte, rounded up to {@link #CUT_ALIGNMENT} (at least one unit). */
+    private static long dataEnd(final FileChannel channel) throws IOException
+    {
+        final ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+        long end = channel.size();
+        long lastData = -1;
+        while (end > 0 && lastData < 0)
+        {
+            final long start = Math.max(0, end - chunk.capacity());
+            chunk.clear();
+            chunk.limit((int)(end - start));
+            while (chunk.hasRemaining() && channel.read(chunk, start + chunk.position()) > 0)
+            {
+                // fill the chunk
+            }
+            for (int i = chunk.position() - 1; i >= 0; i--)
+            {
+                if (chunk.get(i) != 0)
+                {
+                    lastData = start + i;
+                    break;
+                }
+            }
+            end = start;
+        }
+        return Math.max(CUT_ALIGNMENT, (lastData + CUT_ALIGNMENT) / CUT_ALIGNMENT * CUT_ALIGNMENT);
     }
 
     private static void fsync(final Path file) throws IOException

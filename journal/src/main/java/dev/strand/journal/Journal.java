@@ -36,6 +36,19 @@ public final class Journal implements AutoCloseable
     public static final String LOCK_FILE = "journal.lock";
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final java.lang.invoke.VarHandle BYTES_WRITTEN;
+
+    static
+    {
+        try
+        {
+            BYTES_WRITTEN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Journal.class, "bytesWritten", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final Path directory;
     private final SingleChronicleQueue queue;
@@ -50,6 +63,7 @@ public final class Journal implements AutoCloseable
     private final long preallocatorChunkBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ChainHead chainHead;
+    private volatile ArchivedPrefix prefix;
     private volatile long lastPosition;
     private volatile long bytesWritten;
 
@@ -62,9 +76,11 @@ public final class Journal implements AutoCloseable
         final FileChannel lockChannel,
         final JournalConfig config,
         final long initialBytes,
-        final String headHash)
+        final String headHash,
+        final ArchivedPrefix prefix)
     {
         this.directory = directory;
+        this.prefix = prefix;
         this.queue = queue;
         this.rollCycle = queue.rollCycle();
         this.dropped = dropped;
@@ -73,8 +89,8 @@ public final class Journal implements AutoCloseable
         this.lockChannel = lockChannel;
         this.lastPosition = recoveryReport.lastPosition();
         this.bytesWritten = initialBytes;
-        final byte[] head = headHash == null ? ChainHash.GENESIS.clone() : ChainHash.parse(headHash);
-        this.chainHead = new ChainHead(headHash == null ? 0 : recoveryReport.lastPosition(), head);
+        final byte[] head = headHash != null ? ChainHash.parse(headHash) : prefix.previousHash();
+        this.chainHead = new ChainHead(headHash != null || prefix.chained() ? recoveryReport.lastPosition() : 0, head);
         this.preallocatorChunkBytes = config == null ? 0 : config.preallocateChunkBytes();
         if (config == null)
         {
@@ -98,7 +114,7 @@ public final class Journal implements AutoCloseable
         }
         final ExcerptAppender chronicleAppender = queue.createAppender();
         chronicleAppender.singleThreadedCheckDisabled(true);
-        if (config.unchained() && headHash != null)
+        if (config.unchained() && (headHash != null || prefix.chained()))
         {
             throw new IllegalStateException("journal " + directory + " has a hash chain; it cannot be appended to " +
                 "without one");
@@ -150,8 +166,10 @@ public final class Journal implements AutoCloseable
             }
 
             DroppedIndexes dropped = DroppedIndexes.load(directory);
+            final ArchivedPrefix prefix = ArchivedPrefix.load(directory);
+            completeArchiving(directory, queue, prefix);
             completeEndOfCycleMarkers(directory, queue, dropped);
-            final VerifyReport verify = JournalVerifier.walk(directory, queue, dropped, config.verifyOnOpen());
+            final VerifyReport verify = JournalVerifier.walk(directory, queue, dropped, prefix, config.verifyOnOpen());
             if (verify.isCorrupt())
             {
                 final VerifyReport.BadRecord bad = verify.corruption();
@@ -176,7 +194,7 @@ public final class Journal implements AutoCloseable
                 verify.lastPosition(), verify.tornTail().size(), List.copyOf(droppedPositions), verify.tornTail(),
                 verify.previouslyDroppedIndexes(), effective, System.nanoTime() - start);
             final Journal journal = new Journal(directory, queue, dropped, report, freeSpace, lockChannel, config,
-                dataBytes(queue), verify.headHash());
+                dataBytes(queue), verify.headHash(), prefix);
             LOG.info("journal {} open: last position {}, {} commits / {} events checked ({}), {} torn-tail " +
                 "record(s) dropped, roll cycle {}, {} ms", directory, report.lastPosition(), report.commitsScanned(),
                 report.eventsScanned(), report.fullVerify() ? "full walk" : "tail", report.tornTailDropped(), effective,
@@ -217,8 +235,9 @@ public final class Journal implements AutoCloseable
         try
         {
             DroppedIndexes dropped = DroppedIndexes.load(dir);
+            final ArchivedPrefix prefix = ArchivedPrefix.load(dir);
             completeEndOfCycleMarkers(dir, queue, dropped);
-            final VerifyReport verify = JournalVerifier.walk(dir, queue, dropped, false);
+            final VerifyReport verify = JournalVerifier.walk(dir, queue, dropped, prefix, false);
             if (verify.isCorrupt())
             {
                 final VerifyReport.BadRecord bad = verify.corruption();
@@ -230,7 +249,7 @@ public final class Journal implements AutoCloseable
                 verify.lastPosition(), 0, List.of(), List.of(), verify.previouslyDroppedIndexes(),
                 RollCycleNames.nameOf(queue.rollCycle()), System.nanoTime() - start);
             return new Journal(dir, queue, dropped, report, new FreeSpaceMonitor(dir), null, null, dataBytes(queue),
-                verify.headHash());
+                verify.headHash(), prefix);
         }
         catch (final IOException ex)
         {
@@ -259,7 +278,8 @@ public final class Journal implements AutoCloseable
     {
         final ChainHead.Snapshot head = chainHead.read();
         // position and hash come from one consistent read; before the chain starts the hash is the genesis value
-        return new JournalHead(head.position() == 0 ? lastPosition : head.position(), ChainHash.hex(head.hash()), 1);
+        return new JournalHead(head.position() == 0 ? lastPosition : head.position(), ChainHash.hex(head.hash()),
+            prefix.firstPosition());
     }
 
     /**
@@ -270,6 +290,17 @@ public final class Journal implements AutoCloseable
      */
     public ChainLink chainLinkAt(final long position)
     {
+        final ArchivedPrefix archived = prefix;
+        if (position == archived.firstPosition() - 1 && position > 0)
+        {
+            return archived.chained() ? new ChainLink(position, ChainHash.hex(archived.previousHash()), null) :
+                new ChainLink(position, null, "commit ending at " + position + " predates the hash chain");
+        }
+        if (position < archived.firstPosition())
+        {
+            return new ChainLink(position, null, "position " + position + " is archived: the journal starts at " +
+                archived.firstPosition());
+        }
         if (position < 1 || position > lastPosition)
         {
             return new ChainLink(position, null, "the journal ends at position " + lastPosition);
@@ -293,6 +324,15 @@ public final class Journal implements AutoCloseable
             }
             return new ChainLink(position, event.chainHashHex(), null);
         }
+    }
+
+    /**
+     * @return the first position the journal serves: 1, or the first after the cycle files archived by retention.
+     * Any thread.
+     */
+    public long firstPosition()
+    {
+        return prefix.firstPosition();
     }
 
     /**
@@ -320,7 +360,8 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * @return approximate bytes of journal data (Chronicle's write positions at open plus records since).
+     * @return approximate bytes of journal data in the journal directory (Chronicle's write positions at open plus
+     * records since, minus the records of cycle files retention moved out).
      */
     public long bytesWritten()
     {
@@ -445,6 +486,21 @@ public final class Journal implements AutoCloseable
         return queue;
     }
 
+    ArchivedPrefix prefix()
+    {
+        return prefix;
+    }
+
+    /**
+     * Retention thread: the cycle file of {@code moved.lastCycle()}, holding {@code bytes} of records, leaves the
+     * journal directory; readers now start at {@code moved.firstPosition()}.
+     */
+    void archived(final ArchivedPrefix moved, final long bytes)
+    {
+        prefix = moved;
+        BYTES_WRITTEN.getAndAdd(this, -bytes);
+    }
+
     DroppedIndexes dropped()
     {
         return dropped;
@@ -468,8 +524,43 @@ public final class Journal implements AutoCloseable
         {
             chainHead.set(position, hash);
         }
-        bytesWritten = bytesWritten + recordBytes + 4;
+        BYTES_WRITTEN.getAndAdd(this, (long)recordBytes + 4);
         lastPosition = position;
+    }
+
+    /**
+     * A retention run writes the archived-prefix side file before it deletes the cycle files the side file names (they
+     * are safe in the archive, or recorded there as deleted); a crash in between leaves some of them behind. They hold
+     * only positions before the journal's first, so they are deleted now, with one WARN each.
+     */
+    private static void completeArchiving(final Path directory, final SingleChronicleQueue queue,
+        final ArchivedPrefix prefix) throws IOException
+    {
+        if (prefix.lastCycle() == Integer.MIN_VALUE)
+        {
+            return;
+        }
+        boolean deleted = false;
+        for (final long cycle : JournalVerifier.cycles(queue))
+        {
+            if (cycle > prefix.lastCycle())
+            {
+                break;
+            }
+            final Path file = directory.resolve(ChronicleQueues.fileName(queue.rollCycle(), queue.epoch(), (int)cycle));
+            if (Files.deleteIfExists(file))
+            {
+                deleted = true;
+                LOG.warn("journal {}: removing cycle file {}: a retention run moved it out (the journal starts at " +
+                    "position {}) and was stopped before it removed it; completing that run", directory,
+                    file.getFileName(), prefix.firstPosition());
+            }
+        }
+        if (deleted)
+        {
+            FileSync.directory(directory);
+            queue.refreshDirectoryListing();
+        }
     }
 
     /**

@@ -231,7 +231,7 @@ public final class JournalBackup
             }
             final long finished = clock.millis();
             final BackupManifest manifest = new BackupManifest(staging, copied.lastPosition(), copied.headHash(),
-                copied.firstPosition() == 0 ? 1 : copied.firstPosition(), copied.commits(), copied.recordBytes(),
+                copied.firstPosition(), copied.commits(), copied.recordBytes(),
                 info == null ? null : info.file().getFileName().toString(), info == null ? 0 : info.position(),
                 info == null ? null : info.chainHash(), stateHash, finished, 0, 0,
                 journal.directory().toString());

@@ -36,9 +36,23 @@ public final class JournalConfig
     /** The free-space floor. */
     public static final Setting<Long> MIN_FREE_BYTES = Setting.of("min-free-bytes", SettingType.size(0, Long.MAX_VALUE),
         256L << 20, "free-space floor under the journal; below it writes halt (503 HALTED) until space returns");
+    /** Retention by age. */
+    public static final Setting<java.time.Duration> RETENTION_AGE = Setting.of("retention-age",
+        SettingType.duration("d", java.time.Duration.ZERO, java.time.Duration.ofDays(36_500)), java.time.Duration.ZERO,
+        "take whole cycle files out of the journal once their cycle ended this long ago and recovery no longer needs " +
+            "them (their last position is at or before the oldest snapshot kept); 0 = keep everything");
+    /** What retention does with a cycle file. */
+    public static final Setting<RetentionAction> RETENTION_ACTION = Setting.of("retention-action",
+        SettingType.lowerCase(RetentionAction.class), RetentionAction.ARCHIVE,
+        "archive: move the cycle files to --archive-dir with a manifest; delete: delete them, recording their " +
+            "positions and chain hashes in the archive manifest");
+    /** Where retention puts cycle files. */
+    public static final Setting<Path> ARCHIVE_DIR = Setting.of("archive-dir", SettingType.path(), null,
+        "where retention moves cycle files and keeps its manifest").withDefaultText("<data-dir>/archive");
     /** Every journal setting, in the order help and tables show them. */
     public static final List<Setting<?>> SETTINGS =
-        List.of(DURABILITY, ROLL_CYCLE, MIN_FREE_BYTES, PREALLOCATE, PREALLOCATE_AHEAD_BYTES, VERIFY_ON_OPEN);
+        List.of(DURABILITY, ROLL_CYCLE, MIN_FREE_BYTES, PREALLOCATE, PREALLOCATE_AHEAD_BYTES, VERIFY_ON_OPEN,
+            RETENTION_AGE, RETENTION_ACTION, ARCHIVE_DIR);
 
     /** Pre-allocator write size. */
     static final long DEFAULT_PREALLOCATE_CHUNK_BYTES = 1L << 20;
@@ -56,6 +70,9 @@ public final class JournalConfig
     private final long preallocateMarginBytes;
     private final TimeProvider timeProvider;
     private final boolean unchained;
+    private final java.time.Duration retentionAge;
+    private final RetentionAction retentionAction;
+    private final Path archiveDirectory;
 
     private JournalConfig(final Builder b)
     {
@@ -70,6 +87,10 @@ public final class JournalConfig
         preallocateMarginBytes = b.preallocateMarginBytes;
         timeProvider = b.timeProvider;
         unchained = b.unchained;
+        retentionAge = b.retentionAge;
+        retentionAction = b.retentionAction;
+        archiveDirectory = b.archiveDirectory != null ? b.archiveDirectory :
+            directory.toAbsolutePath().normalize().resolveSibling("archive");
     }
 
     /**
@@ -153,6 +174,30 @@ public final class JournalConfig
     }
 
     /**
+     * @return how long after its cycle ended a cycle file may leave the journal; zero: retention is off.
+     */
+    public java.time.Duration retentionAge()
+    {
+        return retentionAge;
+    }
+
+    /**
+     * @return what retention does with a cycle file it takes out.
+     */
+    public RetentionAction retentionAction()
+    {
+        return retentionAction;
+    }
+
+    /**
+     * @return the archive directory (default: {@code archive} beside the journal directory, in the data directory).
+     */
+    public Path archiveDirectory()
+    {
+        return archiveDirectory;
+    }
+
+    /**
      * @return true when commits are written without the hash chain ({@link Builder#unchainedForMeasurement}).
      */
     public boolean unchained()
@@ -167,7 +212,8 @@ public final class JournalConfig
     {
         return "JournalConfig{directory=" + directory + ", durability=" + durability + ", rollCycle=" + rollCycle +
             ", preallocate=" + preallocate + ", preallocateAheadBytes=" + preallocateAheadBytes +
-            ", verifyOnOpen=" + verifyOnOpen + ", minFreeBytes=" + minFreeBytes + '}';
+            ", verifyOnOpen=" + verifyOnOpen + ", minFreeBytes=" + minFreeBytes + ", retentionAge=" + retentionAge +
+            ", retentionAction=" + retentionAction + ", archiveDirectory=" + archiveDirectory + '}';
     }
 
     /**
@@ -186,6 +232,9 @@ public final class JournalConfig
         private long preallocateMarginBytes = DEFAULT_PREALLOCATE_MARGIN_BYTES;
         private TimeProvider timeProvider;
         private boolean unchained;
+        private java.time.Duration retentionAge = RETENTION_AGE.defaultValue();
+        private RetentionAction retentionAction = RETENTION_ACTION.defaultValue();
+        private Path archiveDirectory;
 
         private Builder(final Path directory)
         {
@@ -226,6 +275,39 @@ public final class JournalConfig
             preallocateAheadBytes = values.get(PREALLOCATE_AHEAD_BYTES);
             verifyOnOpen = values.get(VERIFY_ON_OPEN);
             minFreeBytes = values.get(MIN_FREE_BYTES);
+            retentionAge = values.get(RETENTION_AGE);
+            retentionAction = values.get(RETENTION_ACTION);
+            archiveDirectory = values.get(ARCHIVE_DIR);
+            return this;
+        }
+
+        /**
+         * @param age how long after its cycle ended a cycle file may leave the journal (zero, the default: never).
+         * @return this.
+         */
+        public Builder retentionAge(final java.time.Duration age)
+        {
+            retentionAge = age;
+            return this;
+        }
+
+        /**
+         * @param value archive (default) or delete.
+         * @return this.
+         */
+        public Builder retentionAction(final RetentionAction value)
+        {
+            retentionAction = value;
+            return this;
+        }
+
+        /**
+         * @param dir the archive directory (default: {@code archive} beside the journal directory).
+         * @return this.
+         */
+        public Builder archiveDirectory(final Path dir)
+        {
+            archiveDirectory = dir;
             return this;
         }
 
@@ -315,6 +397,8 @@ public final class JournalConfig
             ROLL_CYCLE.check(rollCycle);
             MIN_FREE_BYTES.check(minFreeBytes);
             PREALLOCATE_AHEAD_BYTES.check(preallocateAheadBytes);
+            RETENTION_AGE.check(retentionAge);
+            RETENTION_ACTION.check(retentionAction);
             require(preallocateChunkBytes >= 4096 && preallocateChunkBytes % 4096 == 0,
                 "preallocateChunkBytes must be a positive multiple of 4096, was " + preallocateChunkBytes);
             require(preallocateMarginBytes >= 0, "preallocateMarginBytes must be >= 0, was " + preallocateMarginBytes);

@@ -63,6 +63,7 @@ public final class JournalReader implements AutoCloseable
      * @param position the position to read next (&gt;= 1); {@code lastPosition() + 1} tails from the end.
      * @return false (and the reader unchanged) if {@code position > lastPosition() + 1}.
      * @throws IllegalArgumentException if position &lt; 1.
+     * @throws JournalArchivedException if position is below {@link Journal#firstPosition()} (archived).
      */
     public boolean seek(final long position)
     {
@@ -74,6 +75,11 @@ public final class JournalReader implements AutoCloseable
         if (position > journal.lastPosition() + 1)
         {
             return false;
+        }
+        final long first = journal.firstPosition();
+        if (position < first)
+        {
+            throw new JournalArchivedException(position, first);
         }
         final long index = position == 1 ? NOT_FOUND : locate(position);
         if (index == NOT_FOUND)
@@ -200,11 +206,28 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
+     * The cycles of the queue's files. Retention deletes the oldest files on its own thread; Chronicle's cached
+     * directory listing may still name one for a moment, and resolving it then fails: the listing is read again.
+     */
+    private long[] cycles()
+    {
+        try
+        {
+            return JournalVerifier.cycles(queue).stream().mapToLong(Long::longValue).toArray();
+        }
+        catch (final IllegalStateException ex)
+        {
+            queue.refreshDirectoryListing();
+            return JournalVerifier.cycles(queue).stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    /**
      * @return the Chronicle index of the last commit whose first position is &lt;= {@code position}.
      */
     private long locate(final long position)
     {
-        final long[] cycles = JournalVerifier.cycles(queue).stream().mapToLong(Long::longValue).toArray();
+        final long[] cycles = cycles();
         int lo = 0;
         int hi = cycles.length - 1;
         int bestCycle = -1;

@@ -73,9 +73,10 @@ public final class JournalVerifier
             throw new IllegalArgumentException("not a directory: " + directory);
         }
         final DroppedIndexes dropped = DroppedIndexes.load(directory);
+        final ArchivedPrefix prefix = ArchivedPrefix.load(directory);
         if (ChronicleQueues.cycleFiles(directory).isEmpty())
         {
-            return walk(directory, null, dropped, true, List.of(), lookupPosition);
+            return walk(directory, null, dropped, prefix, true, List.of(), lookupPosition);
         }
         try (SingleChronicleQueue queue = ChronicleQueues.openForReading(directory))
         {
@@ -91,7 +92,7 @@ public final class JournalVerifier
                 return new VerifyReport(directory, true, 0, 0, 0, 0, 0, ChronicleQueues.cycleFiles(directory),
                     List.of(), List.of(), List.of(), bad, -1, 0, 0, null, null);
             }
-            return walk(directory, queue, dropped, true, unterminated, lookupPosition);
+            return walk(directory, queue, dropped, prefix, true, unterminated, lookupPosition);
         }
     }
 
@@ -103,20 +104,22 @@ public final class JournalVerifier
         final Path directory,
         final SingleChronicleQueue queue,
         final DroppedIndexes dropped,
+        final ArchivedPrefix prefix,
         final boolean full)
     {
-        return walk(directory, queue, dropped, full, List.of(), NO_LOOKUP);
+        return walk(directory, queue, dropped, prefix, full, List.of(), NO_LOOKUP);
     }
 
     /**
-     * As {@link #walk(Path, SingleChronicleQueue, DroppedIndexes, boolean)}, stepping over the end of cycles that
-     * {@link CycleEnds#find} found without their end-of-cycle marker (when they are not completed, as in the
-     * read-only verify tool).
+     * As {@link #walk(Path, SingleChronicleQueue, DroppedIndexes, ArchivedPrefix, boolean)}, stepping over the end of
+     * cycles that {@link CycleEnds#find} found without their end-of-cycle marker (when they are not completed, as in
+     * the read-only verify tool). A full walk starts at the prefix's first position, linked to its chain hash.
      */
     static VerifyReport walk(
         final Path directory,
         final SingleChronicleQueue queue,
         final DroppedIndexes dropped,
+        final ArchivedPrefix prefix,
         final boolean full,
         final List<CycleEnds.Unterminated> unterminated,
         final long lookupPosition)
@@ -139,7 +142,7 @@ public final class JournalVerifier
             Walk walk;
             if (full)
             {
-                walk = new Walk(queue, dropped, unterminated, lookupPosition);
+                walk = new Walk(queue, dropped, unterminated, lookupPosition, prefix);
                 walk.run(tailer, FROM_START);
             }
             else
@@ -148,7 +151,7 @@ public final class JournalVerifier
                 while (true)
                 {
                     final long from = indexOfLast(queue, tailer, window);
-                    walk = new Walk(queue, dropped, unterminated, lookupPosition);
+                    walk = new Walk(queue, dropped, unterminated, lookupPosition, prefix);
                     walk.run(tailer, from);
                     if (from == FROM_START || walk.commits > 0)
                     {
@@ -208,6 +211,7 @@ public final class JournalVerifier
         private final byte[] stored = new byte[ChainHash.LENGTH];
         private final byte[] computed = new byte[ChainHash.LENGTH];
         private final long lookupPosition;
+        private final ArchivedPrefix prefix;
         private final List<VerifyReport.BadRecord> pending = new ArrayList<>();
         private VerifyReport.BadRecord corruption;
         private long commits;
@@ -224,15 +228,18 @@ public final class JournalVerifier
         /** Whether {@link #previous} is what the next chained commit must link to (false at the start of a tail walk). */
         private boolean previousKnown;
         private long chainStart;
+        /** Whether a chained commit came before (walked, or archived before the journal's first position). */
+        private boolean chainStarted;
         private ChainLink lookup;
 
         Walk(final SingleChronicleQueue queue, final DroppedIndexes dropped,
-            final List<CycleEnds.Unterminated> unterminated, final long lookupPosition)
+            final List<CycleEnds.Unterminated> unterminated, final long lookupPosition, final ArchivedPrefix prefix)
         {
             this.queue = queue;
             this.dropped = dropped;
             this.unterminated = unterminated;
             this.lookupPosition = lookupPosition;
+            this.prefix = prefix;
         }
 
         ChainLink lookup()
@@ -270,7 +277,9 @@ public final class JournalVerifier
             if (from == FROM_START || !tailer.moveToIndex(from))
             {
                 tailer.toStart();
-                expected = 1;
+                expected = prefix.firstPosition();
+                System.arraycopy(prefix.previousHash(), 0, previous, 0, ChainHash.LENGTH);
+                chainStarted = prefix.chained();
                 previousKnown = true;
             }
             else
@@ -454,10 +463,11 @@ public final class JournalVerifier
             final int version = CommitDecoder.version(buffer);
             if (!CommitFormat.chained(version))
             {
-                if (chainStart > 0)
+                if (chainStarted)
                 {
                     corruption = bad(tailer, index, first, "commit " + first + ".." + last + " is in format " +
-                        version + ", without a chain hash, but the hash chain started at position " + chainStart +
+                        version + ", without a chain hash, but the hash chain started " + (chainStart > 0 ?
+                        "at position " + chainStart : "before the journal's first position " + prefix.firstPosition()) +
                         ": a chained commit was rewritten in an older format");
                     return false;
                 }
@@ -483,6 +493,7 @@ public final class JournalVerifier
             {
                 chainStart = first;
             }
+            chainStarted = true;
             System.arraycopy(stored, 0, previous, 0, ChainHash.LENGTH);
             previousKnown = true;
             noteLookup(first, last, stored);

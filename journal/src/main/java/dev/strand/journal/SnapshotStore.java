@@ -117,6 +117,25 @@ public final class SnapshotStore
     }
 
     /**
+     * A store that only reads: it neither creates the directory nor deletes temp files in it (tools that must write
+     * nothing into a data directory); {@link #write} refuses.
+     *
+     * @param dir the snapshot directory (may be missing: no snapshots).
+     * @return the store.
+     */
+    public static SnapshotStore reading(final Path dir)
+    {
+        return new SnapshotStore(dir.toAbsolutePath(), Clock.systemUTC());
+    }
+
+    private SnapshotStore(final Path dir, final Clock clock)
+    {
+        this.directory = dir;
+        this.keep = 0;
+        this.clock = clock;
+    }
+
+    /**
      * @return the snapshot directory.
      */
     public Path directory()
@@ -151,6 +170,10 @@ public final class SnapshotStore
     public SnapshotInfo write(final long position, final String chainHash, final SnapshotBodyWriter body)
         throws IOException
     {
+        if (keep == 0)
+        {
+            throw new IllegalStateException("a reading snapshot store does not write");
+        }
         final byte[] hash = chainHash == null ? ChainHash.GENESIS : ChainHash.parse(chainHash);
         if (position < 0)
         {
@@ -312,6 +335,24 @@ public final class SnapshotStore
             final InputStream body = new LimitedInputStream(Channels.newInputStream(channel), length);
             final DataInputStream in = new DataInputStream(new BufferedInputStream(body, IO_BUFFER));
             return reader.read(info.position(), in);
+        }
+    }
+
+    /**
+     * Checks a snapshot's container (magic, version, length, markers, CRC32C) without reading its body into anything.
+     *
+     * @param info a snapshot of this store.
+     * @return null when it checks out, else why not.
+     */
+    public String problem(final SnapshotInfo info)
+    {
+        try
+        {
+            return check(info.file());
+        }
+        catch (final IOException ex)
+        {
+            return "cannot read it: " + ex;
         }
     }
 

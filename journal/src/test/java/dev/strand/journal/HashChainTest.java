@@ -269,6 +269,12 @@ class HashChainTest
         }
     }
 
+    /** The chain hash a raw format-3 record stores, as hex. */
+    static String hashOf(final byte[] record)
+    {
+        return HexFormat.of().formatHex(java.util.Arrays.copyOfRange(record, record.length - 36, record.length - 4));
+    }
+
     /** Every record of a journal's queue as stored, in order. */
     static List<byte[]> rawRecords(final Path journalDir)
     {

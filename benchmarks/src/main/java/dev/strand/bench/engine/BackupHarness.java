@@ -7,6 +7,9 @@ import dev.strand.engine.api.EngineConfig;
 import dev.strand.journal.BackupManifest;
 import dev.strand.journal.Durability;
 import dev.strand.journal.JournalBackup;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,11 +22,12 @@ import java.util.concurrent.Callable;
  * over 10,000 accounts, in batches), then on the running engine an online backup ({@link Engine#backup}: snapshot
  * into the backup, journal copied record by record and checked), the backup of the data directory without the engine's
  * help ({@code strand backup}: {@link JournalBackup#ofDataDirectory}) after it stopped, a restore of each into a new
- * directory ({@code strand restore}: copy, verify the copy, move into place), and an engine start on the restored
- * directory.
+ * directory ({@code strand restore}: copy, verify the copy, move into place), an engine start on the restored
+ * directory, a replay of the whole journal in memory ({@code strand replay}) and, as its same-run baseline, a raw
+ * Chronicle read of the same journal files.
  *
- * <p>Self-check: each backup is at the journal's end; the engine started on the restored online backup has its
- * position and its state hash.
+ * <p>Self-check: each backup is at the journal's end; the engine started on the restored online backup, and the
+ * replay, have its position and its state hash.
  *
  * <pre>benchmarks/run-harness BackupHarness [--events 1000000]</pre>
  */
@@ -72,6 +76,45 @@ public final class BackupHarness implements Callable<Integer>
                 System.out.printf(Locale.ROOT, "online backup (POST /admin/backups): %,d events, %,d bytes, %.2f s " +
                     "(manifest: %d ms)%n", online.position(), online.bytes(), seconds, online.durationMillis());
             }
+            final dev.strand.engine.api.Replay.Result replay = dev.strand.engine.api.Replay.run(data,
+                data.resolve("archive"), EngineConfig.discoverModules(), Long.MAX_VALUE,
+                EngineConfig.IDEMPOTENCY_WINDOW.defaultValue());
+            if (!replay.stateHash().equals(online.stateHash()))
+            {
+                throw new IllegalStateException("replay state hash " + replay.stateHash() + ", the backup recorded " +
+                    online.stateHash());
+            }
+            System.out.printf(Locale.ROOT, "replay (strand replay, in memory, shipped modules): %,d events at %,.0f " +
+                "events/s, %d aggregates, state hash %s as recorded%n", replay.events(), replay.eventsPerSecond(),
+                replay.aggregates(), replay.stateHash());
+            final long rawStart = System.nanoTime();
+            long excerpts = 0;
+            long rawBytes = 0;
+            try (ChronicleQueue queue = ChronicleQueue.singleBuilder(data.resolve("journal")).readOnly(true).build();
+                 ExcerptTailer tailer = queue.createTailer())
+            {
+                while (true)
+                {
+                    try (DocumentContext dc = tailer.readingDocument())
+                    {
+                        if (!dc.isPresent())
+                        {
+                            break;
+                        }
+                        rawBytes += dc.wire().bytes().readRemaining();
+                        excerpts++;
+                    }
+                }
+            }
+            final double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
+            if (excerpts == 0)
+            {
+                throw new IllegalStateException("the raw read found no excerpts");
+            }
+            System.out.printf(Locale.ROOT, "baseline: raw Chronicle read of the same journal (a tailer over every " +
+                "excerpt, no checksum, no decoding): %,d excerpts, %,d bytes in %.2f s = %,.0f events/s of the " +
+                "replay's %,d; the replay took %.2f s%n", excerpts, rawBytes, rawSeconds, replay.events() / rawSeconds,
+                replay.events(), replay.nanos() / 1e9);
             long start = System.nanoTime();
             final BackupManifest offline = JournalBackup.ofDataDirectory(data, root.resolve("offline-backups"));
             System.out.printf(Locale.ROOT, "backup of the data directory (strand backup): %,d events, %,d bytes, %.2f s%n",

@@ -127,6 +127,15 @@ public interface Engine extends AutoCloseable
      */
     dev.strand.journal.BackupManifest backup(java.nio.file.Path root);
 
+    /**
+     * Runs the journal's retention policy now ({@code --retention-age}, {@code --retention-action}, {@code --archive-dir}):
+     * moves out every cycle file old enough whose positions recovery no longer needs. Blocking: call off event loops.
+     *
+     * @return what the run did (a failure is reported in it, not thrown).
+     * @throws UnsupportedOperationException where the driver runs no retention (a cluster member).
+     */
+    dev.strand.journal.RetentionReport runRetention();
+
     /** A hash of the writer's whole state (aggregates and idempotency window), computed on the writer thread. */
     CompletableFuture<Long> stateHash();
 

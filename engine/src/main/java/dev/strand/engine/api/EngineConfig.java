@@ -395,6 +395,27 @@ public final class EngineConfig
             return this;
         }
 
+        /** How long after its cycle ended a journal cycle file may be taken out (zero, the default: never). */
+        public Builder retentionAge(final java.time.Duration value)
+        {
+            journal.retentionAge(value);
+            return this;
+        }
+
+        /** Archive (default) or delete the cycle files retention takes out. */
+        public Builder retentionAction(final dev.strand.journal.RetentionAction value)
+        {
+            journal.retentionAction(value);
+            return this;
+        }
+
+        /** Where retention archives cycle files (default: {@code archive} in the data directory). */
+        public Builder archiveDir(final Path value)
+        {
+            journal.archiveDirectory(value);
+            return this;
+        }
+
         /**
          * Journals without the hash chain (format 2), only to measure what the chain costs beside the same run with it
          * ({@link JournalConfig.Builder#unchainedForMeasurement}); no setting reaches it.

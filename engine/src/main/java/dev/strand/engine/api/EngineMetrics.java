@@ -71,4 +71,34 @@ public interface EngineMetrics
     {
         return 0;
     }
+
+    /** The first position the journal serves: 1, or the first after the cycle files retention moved out. */
+    default long journalFirstPosition()
+    {
+        return 1;
+    }
+
+    /** Bytes of the cycle files in the archive directory. */
+    default long journalArchivedBytes()
+    {
+        return 0;
+    }
+
+    /** When retention last ran, epoch millis; 0 if it has not. */
+    default long retentionLastRunEpochMillis()
+    {
+        return 0;
+    }
+
+    /** 1 if the last retention run succeeded, 0 if it failed, -1 if none ran. */
+    default int retentionLastRunOk()
+    {
+        return -1;
+    }
+
+    /** Cycle files retention archived or deleted since start. */
+    default long retentionCyclesMoved()
+    {
+        return 0;
+    }
 }

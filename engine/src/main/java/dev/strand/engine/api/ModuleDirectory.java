@@ -27,17 +27,8 @@ import java.util.stream.Stream;
  */
 public final class ModuleDirectory
 {
-    private ModuleDirectory()
-    {
-    }
-
-    /**
-     * @param dir the directory given with {@code --modules}.
-     * @return the class path's modules, then the directory's.
-     * @throws ConfigException saying what cannot be used.
-     */
-    @SuppressWarnings("rawtypes")
-    public static List<AggregateModule<?>> load(final Path dir)
+    /** The directory's jars as URLs, each checked readable. */
+    private static URL[] urls(final Path dir)
     {
         final List<Path> jars = jars(dir);
         final URL[] urls = new URL[jars.size()];
@@ -53,9 +44,14 @@ public final class ModuleDirectory
                 throw new ConfigException("--modules " + dir + ": " + jars.get(i).getFileName() + ": " + ex.getMessage());
             }
         }
-        // Never closed: the modules' classes live as long as the engine.
-        final URLClassLoader loader = new URLClassLoader("strand-modules", urls, ModuleDirectory.class.getClassLoader());
-        final List<AggregateModule<?>> found = new ArrayList<>();
+        return urls;
+    }
+
+    /** Every module {@code loader}'s service files name, in their order; one that fails to load is one line. */
+    @SuppressWarnings("rawtypes")
+    private static List<AggregateModule<?>> modules(final Path dir, final ClassLoader loader)
+    {
+        final List<AggregateModule<?>> modules = new ArrayList<>();
         final Iterator<AggregateModule> it = ServiceLoader.load(AggregateModule.class, loader).iterator();
         while (true)
         {
@@ -63,9 +59,9 @@ public final class ModuleDirectory
             {
                 if (!it.hasNext())
                 {
-                    break;
+                    return modules;
                 }
-                found.add(it.next());
+                modules.add(it.next());
             }
             catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
             {
@@ -74,6 +70,24 @@ public final class ModuleDirectory
                     (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""));
             }
         }
+    }
+
+    private ModuleDirectory()
+    {
+    }
+
+    /**
+     * @param dir the directory given with {@code --modules}.
+     * @return the class path's modules, then the directory's.
+     * @throws ConfigException saying what cannot be used.
+     */
+    @SuppressWarnings("rawtypes")
+    public static List<AggregateModule<?>> load(final Path dir)
+    {
+        final URL[] urls = urls(dir);
+        // Never closed: the modules' classes live as long as the engine.
+        final URLClassLoader loader = new URLClassLoader("strand-modules", urls, ModuleDirectory.class.getClassLoader());
+        final List<AggregateModule<?>> found = modules(dir, loader);
         if (found.isEmpty())
         {
             throw new ConfigException("--modules " + dir + ": no aggregate module found there or on the class path");
@@ -88,6 +102,116 @@ public final class ModuleDirectory
                 describe(found) + ")");
         }
         return found;
+    }
+
+    /**
+     * The modules to try in a replay ({@code strand replay --modules DIR}): the directory's jars loaded apart from the
+     * class path (child first, so a jar may hold a new version of a class the class path has, such as the shipped
+     * ledger's), each module replacing the class path's module of the same aggregate type; the class path's other
+     * modules are kept. Only the SPI, the API and the platform come from the class path.
+     *
+     * @param dir the directory of jars.
+     * @return the class path's modules with the directory's in place of those of the same type, then the directory's
+     * others.
+     * @throws ConfigException saying what cannot be used.
+     */
+    @SuppressWarnings("rawtypes")
+    public static List<AggregateModule<?>> loadReplacing(final Path dir)
+    {
+        final URL[] urls = urls(dir);
+        final ClassLoader loader = new ChildFirst(urls, ModuleDirectory.class.getClassLoader());
+        final List<AggregateModule<?>> given = modules(dir, loader);
+        if (given.isEmpty())
+        {
+            throw new ConfigException("--modules " + dir + ": no aggregate module found in its jars");
+        }
+        final List<AggregateModule<?>> all = new ArrayList<>();
+        final java.util.Set<String> replaced = new java.util.HashSet<>();
+        for (final AggregateModule<?> m : given)
+        {
+            replaced.add(m.aggregateType());
+        }
+        for (final AggregateModule<?> m : EngineConfig.discoverModules())
+        {
+            if (!replaced.contains(m.aggregateType()))
+            {
+                all.add(m);
+            }
+        }
+        all.addAll(given);
+        try
+        {
+            new ModuleRegistry(all);
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            throw new ConfigException("--modules " + dir + ": " + oneLine(ex.getMessage()) + " (modules: " +
+                describe(all) + ")");
+        }
+        return all;
+    }
+
+    /**
+     * Loads a jar's own classes and services before the parent's; the SPI, the API, the configuration types, logging
+     * and the platform always come from the parent, so the modules it loads plug into the engine.
+     */
+    private static final class ChildFirst extends URLClassLoader
+    {
+        private static final String[] SHARED = {"java.", "javax.", "jdk.", "sun.", "dev.strand.engine.spi.",
+            "dev.strand.engine.api.", "dev.strand.config.", "org.slf4j."};
+
+        ChildFirst(final URL[] urls, final ClassLoader parent)
+        {
+            super("strand-replay-modules", urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(final String name, final boolean resolve) throws ClassNotFoundException
+        {
+            synchronized (getClassLoadingLock(name))
+            {
+                Class<?> c = findLoadedClass(name);
+                if (c == null && !shared(name))
+                {
+                    try
+                    {
+                        c = findClass(name);
+                    }
+                    catch (final ClassNotFoundException ex)
+                    {
+                        c = null;
+                    }
+                }
+                if (c == null)
+                {
+                    return super.loadClass(name, resolve);
+                }
+                if (resolve)
+                {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
+
+        @Override
+        public java.util.Enumeration<URL> getResources(final String name) throws IOException
+        {
+            // services: only the jars' own, so the class path's modules are not found twice
+            return name.startsWith("META-INF/services/") ? findResources(name) : super.getResources(name);
+        }
+
+        private static boolean shared(final String name)
+        {
+            for (final String prefix : SHARED)
+            {
+                if (name.startsWith(prefix))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static List<Path> jars(final Path dir)

@@ -119,12 +119,19 @@ final class Completer
     private CommandResult replayed(final String commandId, final long firstPosition)
     {
         final List<RecordedEvent> events = new ArrayList<>(2);
-        if (reader.seek(firstPosition))
+        try
         {
-            while (reader.next(record) && commandId.equals(record.commandId()))
+            if (reader.seek(firstPosition))
             {
-                events.add(codec.toRecorded(record));
+                while (reader.next(record) && commandId.equals(record.commandId()))
+                {
+                    events.add(codec.toRecorded(record));
+                }
             }
+        }
+        catch (final dev.strand.journal.JournalArchivedException ex)
+        {
+            // retention archived the original's events: the replay is answered with its position, without them
         }
         final long last = events.isEmpty() ? firstPosition : events.get(events.size() - 1).position();
         return new CommandResult(commandId, null, true, last, List.copyOf(events));

@@ -25,6 +25,9 @@ final class Counters implements EngineMetrics
     volatile long lastSnapshotEpochMillis;
     volatile long lastSnapshotDurationMicros;
     volatile long lastSnapshotPosition;
+    volatile dev.strand.journal.JournalArchive archive;
+    volatile dev.strand.journal.RetentionReport lastRetention;
+    final AtomicLong retentionCyclesMoved = new AtomicLong();
 
     private final Recorder latencyRecorder = new Recorder(3);
     private final Histogram cumulative = new Histogram(3);
@@ -55,6 +58,39 @@ final class Counters implements EngineMetrics
         interval = latencyRecorder.getIntervalHistogram(interval);
         cumulative.add(interval);
         return cumulative.copy();
+    }
+
+    @Override
+    public long journalFirstPosition()
+    {
+        return journal == null ? 1 : journal.firstPosition();
+    }
+
+    @Override
+    public long journalArchivedBytes()
+    {
+        final dev.strand.journal.JournalArchive a = archive;
+        return a == null ? 0 : a.archivedBytes();
+    }
+
+    @Override
+    public long retentionLastRunEpochMillis()
+    {
+        final dev.strand.journal.RetentionReport r = lastRetention;
+        return r == null ? 0 : r.ranAtEpochMillis();
+    }
+
+    @Override
+    public int retentionLastRunOk()
+    {
+        final dev.strand.journal.RetentionReport r = lastRetention;
+        return r == null ? -1 : r.ok() ? 1 : 0;
+    }
+
+    @Override
+    public long retentionCyclesMoved()
+    {
+        return retentionCyclesMoved.get();
     }
 
     @Override

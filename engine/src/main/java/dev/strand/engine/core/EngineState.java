@@ -67,6 +67,12 @@ public final class EngineState
         return window;
     }
 
+    /** The aggregates, read-only (a replay compares two states by them). */
+    Map<String, AggregateEntry> aggregates()
+    {
+        return java.util.Collections.unmodifiableMap(aggregates);
+    }
+
     ModuleRegistry registry()
     {
         return registry;

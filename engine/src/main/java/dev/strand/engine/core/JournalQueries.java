@@ -8,6 +8,7 @@ import dev.strand.engine.spi.AggregateModule;
 import dev.strand.engine.spi.EventType;
 import dev.strand.journal.EventRecord;
 import dev.strand.journal.Journal;
+import dev.strand.journal.JournalArchivedException;
 import dev.strand.journal.JournalReader;
 
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ final class JournalQueries implements AutoCloseable
         {
             return Optional.empty();
         }
+        requireUnarchived(aggregateId, readModel.firstVersion(aggregateId), positions, "its state then");
         final int known = positions.size();
         int upTo = known;
         if (atVersion >= 1)
@@ -90,6 +92,26 @@ final class JournalQueries implements AutoCloseable
         return Optional.of(new AggregateView(aggregateId, module, upTo, lastPosition, state));
     }
 
+    /**
+     * A temporal query folds an aggregate's events from its first version, and an event page reads them: when the
+     * first of them is archived, it says so (with the journal's first position) rather than answer from what is left.
+     */
+    private void requireUnarchived(final String aggregateId, final long firstVersion, final LongIndex positions,
+        final String what)
+    {
+        if (firstVersion > 1 || (positions.size() > 0 && positions.get(0) < journal.firstPosition()))
+        {
+            throw archived(aggregateId, what);
+        }
+    }
+
+    private JournalArchivedException archived(final String aggregateId, final String what)
+    {
+        final long first = journal.firstPosition();
+        return new JournalArchivedException("aggregate " + aggregateId + "'s events before position " + first +
+            " are archived, and " + what + " needs them", first - 1, first);
+    }
+
     /** Binary search: how many of the first {@code upTo} positions are at or below {@code atPosition}. */
     private static int countAtOrBelow(final LongIndex positions, final int upTo, final long atPosition)
     {
@@ -118,13 +140,19 @@ final class JournalQueries implements AutoCloseable
         {
             return new EventPage(List.of(), from);
         }
-        final int known = positions.size();
+        final long firstVersion = readModel.firstVersion(aggregateId);
+        final long startIndex = from - firstVersion;
+        if (startIndex < 0 || startIndex < positions.size() && positions.get((int)startIndex) < journal.firstPosition())
+        {
+            throw archived(aggregateId, "its events from version " + from);
+        }
+        final long known = firstVersion - 1 + positions.size();
         final Reader r = readers.get();
         final List<RecordedEvent> events = new ArrayList<>();
         long version = from;
         while (version <= known && events.size() < limit)
         {
-            events.add(r.read(positions.get((int)(version - 1))));
+            events.add(r.read(positions.get((int)(version - firstVersion))));
             version++;
         }
         return new EventPage(List.copyOf(events), version);

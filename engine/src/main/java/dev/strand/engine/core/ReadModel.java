@@ -36,28 +36,39 @@ final class ReadModel extends JournalFollower
 
     /**
      * Prepares the replica before {@link #start}: the snapshot (if any) was loaded into {@link #state()}; the
-     * version index is rebuilt from the journal headers up to the snapshot's position (no decoding, no evolve).
+     * version index is rebuilt from the journal headers up to the snapshot's position (no decoding, no evolve), from
+     * the journal's first position (events before it were archived: the index of an aggregate then starts at a later
+     * version).
      */
     void indexUpTo(final long position)
     {
-        if (position > 0)
+        if (position >= journal.firstPosition())
         {
             try (var reader = journal.newReader())
             {
                 final EventRecord record = new EventRecord();
-                reader.seek(1);
+                reader.seek(journal.firstPosition());
                 while (reader.nextPosition() <= position && reader.next(record))
                 {
                     index(record);
                 }
             }
         }
+        if (journal.firstPosition() > 1)
+        {
+            aggregates.markUnindexed();
+        }
         appliedPosition = state.position();
     }
 
     private void index(final EventRecord record)
     {
-        aggregates.holder(record.aggregateId()).positions.add(record.position());
+        final ReadModelStore.Holder holder = aggregates.holder(record.aggregateId());
+        if (holder.positions.size() == 0)
+        {
+            holder.firstVersion = record.version();
+        }
+        holder.positions.add(record.position());
     }
 
     @Override
@@ -131,11 +142,18 @@ final class ReadModel extends JournalFollower
         return aggregates.find(aggregateId) != null;
     }
 
-    /** The positions of an aggregate's events (index = version - 1), or null. */
+    /** The positions of an aggregate's events (index = version - {@link #firstVersion}), or null. */
     LongIndex positions(final String aggregateId)
     {
         final ReadModelStore.Holder holder = aggregates.find(aggregateId);
         return holder == null ? null : holder.positions;
+    }
+
+    /** The version of an aggregate's first indexed event: 1, or more when older events were archived. */
+    long firstVersion(final String aggregateId)
+    {
+        final ReadModelStore.Holder holder = aggregates.find(aggregateId);
+        return holder == null ? 1 : holder.firstVersion;
     }
 
     private record Waiter(long position, CompletableFuture<Long> future)

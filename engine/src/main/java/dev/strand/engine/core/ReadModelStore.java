@@ -18,6 +18,8 @@ final class ReadModelStore extends AbstractMap<String, AggregateEntry>
     static final class Holder
     {
         final LongIndex positions = new LongIndex();
+        /** The version of the event at {@code positions.get(0)}: above 1 when older events were archived. */
+        volatile long firstVersion = 1;
         volatile AggregateEntry entry;
     }
 
@@ -41,6 +43,21 @@ final class ReadModelStore extends AbstractMap<String, AggregateEntry>
         lastId = aggregateId;
         lastHolder = holder;
         return holder;
+    }
+
+    /**
+     * Writer thread, before the replica starts, when older events were archived: an aggregate whose events all lie
+     * before the journal's first position has none indexed; its index starts after its current version.
+     */
+    void markUnindexed()
+    {
+        for (final Holder holder : holders.values())
+        {
+            if (holder.positions.size() == 0 && holder.entry != null)
+            {
+                holder.firstVersion = holder.entry.version() + 1;
+            }
+        }
     }
 
     /** Any thread. */

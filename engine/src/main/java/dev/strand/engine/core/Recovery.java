@@ -70,6 +70,14 @@ final class Recovery
                 String.join("; ", skipped), loaded.isPresent() ? "the snapshot at position " +
                     loaded.get().info().position() + " and the journal after it" : "the journal alone (a full replay)");
         }
+        if (loaded.isEmpty() && journal.firstPosition() > 1)
+        {
+            throw new IllegalStateException("the journal starts at position " + journal.firstPosition() +
+                " (retention moved the cycle files before it out) and no snapshot at or after position " +
+                (journal.firstPosition() - 1) + " can be used" + (skipped.isEmpty() ? "" : " (" +
+                String.join("; ", skipped) + ")") + ": the state cannot be rebuilt from the journal alone; restore a " +
+                "backup, or put the archived cycle files back into the journal directory and remove its archived.strand");
+        }
         return loaded.map(LoadedSnapshot::value).orElse(0L);
     }
 
@@ -85,6 +93,11 @@ final class Recovery
         {
             return "snapshot at position " + info.position() + " is ahead of the journal, which ends at " + journalEnd +
                 ": the journal lost events the snapshot saw";
+        }
+        if (info.position() < journal.firstPosition() - 1)
+        {
+            return "snapshot at position " + info.position() + " is older than the journal's first position " +
+                journal.firstPosition() + ": the events after it were archived";
         }
         if (info.position() == 0 || info.formatVersion() == SnapshotStore.FORMAT_VERSION_1)
         {

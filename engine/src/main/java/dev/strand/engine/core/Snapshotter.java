@@ -44,6 +44,7 @@ final class Snapshotter extends JournalFollower
     /** The chain hash at the replica's position, when that commit carries one. */
     private final byte[] chainHash = new byte[32];
     private boolean chained;
+    private volatile Runnable onSnapshot = () -> { };
 
     Snapshotter(
         final Journal journal,
@@ -70,6 +71,12 @@ final class Snapshotter extends JournalFollower
     void loadedFrom(final long position)
     {
         lastSnapshotPosition = position;
+    }
+
+    /** Called on this thread after each snapshot written to the live store (retention's bound may have moved). */
+    void onSnapshot(final Runnable listener)
+    {
+        onSnapshot = listener;
     }
 
     /** Before start: the chain hash of the commit ending at the replica's starting position (64 hex digits), or null. */
@@ -259,6 +266,7 @@ final class Snapshotter extends JournalFollower
             counters.lastSnapshotPosition = info.position();
             LOG.info("snapshot at position {} ({} bytes, {} aggregates) written in {} ms ({})",
                 info.position(), info.sizeBytes(), state.aggregateCount(), micros / 1000, reason);
+            onSnapshot.run();
             return new SnapshotSummary(info.file().getFileName().toString(), info.position(), info.sizeBytes(),
                 info.createdAtEpochMillis(), micros);
         }

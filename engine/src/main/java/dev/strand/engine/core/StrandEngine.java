@@ -74,6 +74,9 @@ public final class StrandEngine implements Engine
     private final CommandIngress ingress;
     private final Consumer<EngineState> recheckSpace;
     private final java.util.concurrent.atomic.AtomicBoolean backingUp = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Held by a retention run and by a backup's journal copy: a cycle file is never copied as it is moved out. */
+    private final Object maintenance = new Object();
+    private final Retention retention;
     private volatile boolean closed;
 
     private StrandEngine(final EngineConfig config)
@@ -107,6 +110,8 @@ public final class StrandEngine implements Engine
         writerState.copyTo(snapshotter.state());
         snapshotter.loadedFrom(recovered.snapshotPosition());
         snapshotter.startsAtChainHash(journal.chainLinkAt(writerState.position()).hash());
+        retention = new Retention(journal, snapshotStore, config.journal(), reads::appliedPosition, maintenance, counters);
+        snapshotter.onSnapshot(retention::afterSnapshot);
         reads.onStopped(t -> replicaFailed("read-model", t));
         snapshotter.onStopped(t -> replicaFailed("snapshotter", t));
         capacity = new CapacityGuard(config.heapFloorBytes(), reads::contains);
@@ -128,6 +133,7 @@ public final class StrandEngine implements Engine
 
         reads.start();
         snapshotter.start(snapshotter.state().position() + 1);
+        retention.start();
         lifecycle.set(EngineStatus.State.RUNNING);
         LOG.info("engine ready: journal at position {}, snapshot at {}, replayed {} events in {} ms, recovery {} ms",
             journal.lastPosition(), recovered.snapshotPosition(), recovered.replayedEvents(),
@@ -276,6 +282,10 @@ public final class StrandEngine implements Engine
         {
             throw new IllegalStateException("the engine is stopping");
         }
+        if (fromPosition >= 1 && fromPosition < journal.firstPosition())
+        {
+            throw new dev.strand.journal.JournalArchivedException(fromPosition, journal.firstPosition());
+        }
         return reads.subscribe(fromPosition, filter, sink);
     }
 
@@ -317,8 +327,12 @@ public final class StrandEngine implements Engine
                 final Snapshotter.Taken snapshot = snapshotter.snapshotInto(journal.lastPosition(), backup.snapshotStore())
                     .get(BACKUP_SNAPSHOT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
                 final long snapshotMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                final dev.strand.journal.BackupManifest manifest = backup.finish(journal, snapshot.info().position(),
-                    new dev.strand.engine.api.StateHash(snapshot.info().position(), snapshot.stateHash()).hex());
+                final dev.strand.journal.BackupManifest manifest;
+                synchronized (maintenance)
+                {
+                    manifest = backup.finish(journal, snapshot.info().position(),
+                        new dev.strand.engine.api.StateHash(snapshot.info().position(), snapshot.stateHash()).hex());
+                }
                 LOG.info("backup at position {}: snapshot (the snapshotter caught up and wrote it) {} ms, journal copy " +
                     "and manifest {} ms", manifest.position(), snapshotMillis,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) - snapshotMillis);
@@ -352,6 +366,16 @@ public final class StrandEngine implements Engine
         {
             backingUp.set(false);
         }
+    }
+
+    @Override
+    public dev.strand.journal.RetentionReport runRetention()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the engine is stopping");
+        }
+        return retention.runNow();
     }
 
     @Override
@@ -425,6 +449,7 @@ public final class StrandEngine implements Engine
             }
         }
         snapshotter.stop();
+        retention.close();
         reads.close();
         capacity.close();
         completer.close();

@@ -333,6 +333,23 @@ public final class UnitOfWork implements DecideContext<Object>
      *
      * @return the replay or the reuse rejection, or null for a command not seen before.
      */
+    /**
+     * Whether the event at {@code position} carries {@code commandId}: the journal confirms the window's 64-bit hash.
+     * When retention archived that position the hash and fingerprint stand alone (a repeat is answered as one, never
+     * executed twice).
+     */
+    private boolean journaledAt(final long position, final String commandId)
+    {
+        try
+        {
+            return commandId.equals(log.commandIdAt(position));
+        }
+        catch (final dev.strand.journal.JournalArchivedException ex)
+        {
+            return true;
+        }
+    }
+
     private Outcome idempotency(final Command command)
     {
         final String commandId = command.commandId();
@@ -342,7 +359,7 @@ public final class UnitOfWork implements DecideContext<Object>
         }
         final long hash = IdempotencyWindow.hash(commandId);
         final long first = state.window().firstPosition(hash);
-        if (first != IdempotencyWindow.MISSING && commandId.equals(log.commandIdAt(first)))
+        if (first != IdempotencyWindow.MISSING && journaledAt(first, commandId))
         {
             return sameCommand(state.window().fingerprint(hash), command) ? new Outcome.Replayed(first) :
                 new Outcome.Rejected(idempotencyKeyReused(commandId));

@@ -20,6 +20,12 @@ final class SettingOptions
     {
     }
 
+    /** picocli formats descriptions with {@code String.format}: a {@code %} in a setting's text must be doubled. */
+    static String literal(final String text)
+    {
+        return text.replace("%", "%%");
+    }
+
     static void addTo(final CommandSpec spec, final List<Setting<?>> settings)
     {
         for (final Setting<?> s : settings)
@@ -27,7 +33,7 @@ final class SettingOptions
             final String defaultText = s.defaultText().isEmpty() ? "none" : s.defaultText();
             final OptionSpec.Builder option = OptionSpec.builder(s.flag())
                 .type(String.class)
-                .description(s.doc(), "  " + s.env() + "; default " + defaultText + "; " + s.range());
+                .description(literal(s.doc()), literal("  " + s.env() + "; default " + defaultText + "; " + s.range()));
             if (s.type().isSwitch())
             {
                 option.arity("0..1").fallbackValue("true").paramLabel("<true|false>");

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
             "command it serves (as 'serve'). Every flag has an environment variable (--body-limit = " +
             "STRAND_BODY_LIMIT) and a line in a --config file; flags beat the file, which beats the environment. Sizes take KiB, MiB, GiB (64MiB); plain numbers are bytes."},
     subcommands = {ServeCommand.class, VerifyCommand.class, DumpCommand.class, BackupCommand.class,
-        RestoreCommand.class, HashKeyCommand.class, SchemaCommand.class},
+        RestoreCommand.class, ReplayCommand.class, HashKeyCommand.class, SchemaCommand.class},
     footerHeading = "%nExit status:%n",
     footer = ExitCode.HELP)
 public final class StrandCommand implements Callable<Integer>
@@ -123,6 +123,10 @@ public final class StrandCommand implements Callable<Integer>
             if (type == RestoreCommand.class)
             {
                 return type.cast(new RestoreCommand(out, err));
+            }
+            if (type == ReplayCommand.class)
+            {
+                return type.cast(new ReplayCommand(out, err));
             }
             if (type == StrandCommand.class)
             {

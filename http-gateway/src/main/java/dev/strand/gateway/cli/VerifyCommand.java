@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
         "Walks a journal and checks every record (CRC32C, format, gapless positions) and the hash chain (each " +
             "commit's SHA-256 over the previous one and its bytes); prints commits, events, positions, the chain's " +
             "start and head, cycle files, dropped indexes, a torn tail (which the next start drops) or the " +
-            "corruption's file, position and commit. Writes nothing; safe beside a running server."},
+            "corruption's file, position and commit. When retention archived cycle files, also checks that the " +
+            "archive's chain joins the journal's. Writes nothing; safe beside a running server."},
     footerHeading = "%nExit status:%n",
     footer = {"  0  sound (a torn tail is sound)", "  1  corrupt, or the expected head does not match",
         "  2  usage error"})
@@ -36,6 +37,11 @@ final class VerifyCommand implements Callable<Integer>
             "head stored elsewhere, from GET /admin/journal/head or a backup's manifest")
     String expectHead;
 
+    @Option(names = "--archive-dir", paramLabel = "<dir>",
+        description = "where retention archived cycle files (checked when the journal starts after position 1); " +
+            "default: archive/ in the data directory")
+    Path archiveDir;
+
     VerifyCommand(final PrintStream out, final PrintStream err)
     {
         this.out = out;
@@ -45,6 +51,8 @@ final class VerifyCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return JournalVerify.verify(JournalDirectory.of(dir), expectHead, out, err);
+        final Path journal = JournalDirectory.of(dir);
+        return archiveDir == null ? JournalVerify.verify(journal, expectHead, out, err) :
+            JournalVerify.verify(journal, expectHead, archiveDir, out, err);
     }
 }

@@ -57,7 +57,7 @@ final class AdminRoutes
             }
             else if (cause instanceof UnsupportedOperationException)
             {
-                Responses.problem(ctx, Problem.of(501, "NOT_SUPPORTED", cause.getMessage()));
+                Responses.problem(ctx, Problem.of(409, "CLUSTER_MEMBER", cause.getMessage()));
             }
             else if (cause instanceof dev.strand.journal.BackupException)
             {
@@ -69,6 +69,34 @@ final class AdminRoutes
                 LOG.error("backup on request failed", cause);
                 Responses.problem(ctx, Problem.of(500, "BACKUP_FAILED", "the backup could not be taken; see the server log"));
             }
+        });
+    }
+
+    /** {@code POST /admin/journal/retention}: runs the retention policy now (on a worker: it copies files). */
+    void runRetention(final RoutingContext ctx)
+    {
+        workers.executeBlocking(engine::runRetention, false).onComplete(ar ->
+        {
+            if (ar.failed() && ar.cause() instanceof UnsupportedOperationException)
+            {
+                Responses.problem(ctx, Problem.of(409, "CLUSTER_MEMBER", ar.cause().getMessage()));
+                return;
+            }
+            if (ar.failed())
+            {
+                ctx.fail(ar.cause());
+                return;
+            }
+            final dev.strand.journal.RetentionReport r = ar.result();
+            Responses.json(ctx, 200, new JsonObject()
+                .put("ok", r.ok())
+                .put("detail", r.detail())
+                .put("cycleFilesMoved", r.cyclesMoved())
+                .put("eventsMoved", r.eventsMoved())
+                .put("bytesMoved", r.bytesMoved())
+                .put("firstPosition", r.firstPosition())
+                .put("ranAt", java.time.Instant.ofEpochMilli(r.ranAtEpochMillis()).toString())
+                .put("durationMillis", r.durationMillis()));
         });
     }
 

@@ -146,6 +146,7 @@ public final class HttpVerticle extends VerticleBase
         router.get("/admin/cluster").handler(adminRole).handler(admin::cluster);
         router.get("/admin/state-hash").handler(adminRole).handler(admin::stateHash);
         router.get("/admin/journal/head").handler(adminRole).handler(admin::journalHead);
+        router.post("/admin/journal/retention").handler(adminRole).handler(admin::runRetention);
         router.post("/admin/backups").handler(adminRole).handler(admin::takeBackup);
         router.get("/admin/backups").handler(adminRole).handler(admin::listBackups);
 

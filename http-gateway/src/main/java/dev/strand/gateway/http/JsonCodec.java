@@ -236,7 +236,7 @@ public final class JsonCodec
     {
         return new JsonObject()
             .put("position", m.position())
-            .put("path", m.path().toString())
+            .put("path", m.path().toAbsolutePath().normalize().toString())
             .put("bytes", m.bytes())
             .put("hash", m.hash())
             .put("firstPosition", m.firstPosition())

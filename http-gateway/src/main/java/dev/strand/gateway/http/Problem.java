@@ -32,6 +32,7 @@ public record Problem(int status, String code, String detail, String field, long
     public static final String NOT_READY = "NOT_READY";
     public static final String UPGRADE_REQUIRED = "UPGRADE_REQUIRED";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+    public static final String ARCHIVED = "ARCHIVED";
 
     /** Seconds a client should wait before retrying a 503. */
     public static final int RETRY_AFTER_SECONDS = 1;

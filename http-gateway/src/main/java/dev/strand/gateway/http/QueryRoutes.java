@@ -205,6 +205,12 @@ final class QueryRoutes
     {
         workers.executeBlocking(work, false).onComplete(ar ->
         {
+            if (ar.failed() && ar.cause() instanceof dev.strand.journal.JournalArchivedException archived)
+            {
+                Responses.problem(ctx.response(), archived(archived), archived(archived).toJson()
+                    .put("firstPosition", archived.firstPosition()));
+                return;
+            }
             if (ar.failed())
             {
                 ctx.fail(ar.cause());
@@ -220,6 +226,12 @@ final class QueryRoutes
                 Responses.json(ctx, 200, answer.body());
             }
         });
+    }
+
+    /** 410 ARCHIVED: what was asked for needs events retention moved out of the journal. */
+    static Problem archived(final dev.strand.journal.JournalArchivedException ex)
+    {
+        return Problem.of(410, Problem.ARCHIVED, ex.getMessage());
     }
 
     /** What a worker hands back: an encoded 200 body or a problem. */

@@ -77,6 +77,14 @@ final class SubscribeRoute
             Responses.problem(ctx, Problem.of(403, Problem.FORBIDDEN, "origin " + origin + " may not subscribe"));
             return;
         }
+        final long firstPosition = engine.journalHead().firstPosition();
+        if (fromPosition >= 1 && fromPosition < firstPosition)
+        {
+            final Problem problem = Problem.of(410, Problem.ARCHIVED, "position " + fromPosition +
+                " is archived: the journal starts at position " + firstPosition);
+            Responses.problem(ctx.response(), problem, problem.toJson().put("firstPosition", firstPosition));
+            return;
+        }
         final String upgrade = request.getHeader(HttpHeaders.UPGRADE);
         if (upgrade == null || !upgrade.equalsIgnoreCase("websocket"))
         {

@@ -41,7 +41,18 @@ public final class EngineMeters
         gauge(registry, "strand.ring.size", "Command ring slots", m, EngineMetrics::ringSize);
         gauge(registry, "strand.ring.remaining.capacity", "Free command ring slots", m, EngineMetrics::ringRemainingCapacity);
         gauge(registry, "strand.journal.position", "Last journaled global position", m, EngineMetrics::journalPosition);
-        gauge(registry, "strand.journal.bytes", "Bytes in the journal", m, EngineMetrics::journalBytes);
+        gauge(registry, "strand.journal.bytes", "Bytes of records in the live journal (its directory)", m,
+            EngineMetrics::journalBytes);
+        gauge(registry, "strand.journal.first.position", "First position the journal serves (after archived cycle files)",
+            m, EngineMetrics::journalFirstPosition);
+        gauge(registry, "strand.journal.archived.bytes", "Bytes of the cycle files in the archive directory", m,
+            EngineMetrics::journalArchivedBytes);
+        gauge(registry, "strand.retention.last.run.timestamp.seconds", "When retention last ran, epoch seconds (0: not yet)",
+            m, x -> x.retentionLastRunEpochMillis() / 1000.0);
+        gauge(registry, "strand.retention.last.run.ok", "1 if the last retention run succeeded, 0 if it failed, -1 if none ran",
+            m, EngineMetrics::retentionLastRunOk);
+        gauge(registry, "strand.retention.cycle.files.moved", "Cycle files retention archived or deleted since start", m,
+            EngineMetrics::retentionCyclesMoved);
         gauge(registry, "strand.journal.free.bytes", "Free bytes on the journal's file system", m, EngineMetrics::journalFreeBytes);
         Gauge.builder("strand.journal.min.free.bytes", engine, e -> e.config().minFreeBytes())
             .description("Free-space floor: below it writes halt with 503 HALTED until space returns")

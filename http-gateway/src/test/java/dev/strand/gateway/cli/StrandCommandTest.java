@@ -56,8 +56,21 @@ class StrandCommandTest
             assertThat(out()).contains(s.flag()).contains(s.env());
         }
         out.reset();
-        assertThat(run("serve", "--help")).isZero();
-        assertThat(out()).contains("--ring-size").contains("STRAND_RING_SIZE").contains("default 65536");
+        // picocli formats descriptions and warns on the process's stderr when one does not format
+        final ByteArrayOutputStream processErr = new ByteArrayOutputStream();
+        final PrintStream stderr = System.err;
+        System.setErr(new PrintStream(processErr, true, StandardCharsets.UTF_8));
+        try
+        {
+            assertThat(run("serve", "--help")).isZero();
+        }
+        finally
+        {
+            System.setErr(stderr);
+        }
+        assertThat(out()).contains("--ring-size").contains("STRAND_RING_SIZE").contains("default 65536")
+            .containsPattern("\\(-1 = 10%\\s+of the").doesNotContain("%%");
+        assertThat(processErr.toString(StandardCharsets.UTF_8)).as("a setting's %% is text, not a format").isEmpty();
     }
 
     @Test

@@ -54,6 +54,20 @@ public final class JournalVerify
      */
     public static int verify(final Path directory, final String expectHead, final PrintStream out, final PrintStream err)
     {
+        return verify(directory, expectHead, directory.toAbsolutePath().normalize().resolveSibling("archive"), out, err);
+    }
+
+    /**
+     * As {@link #verify(Path, String, PrintStream, PrintStream)}; when retention moved cycle files out of the journal,
+     * also checks the archive: its manifest lists contiguous positions whose chain hashes link and join the journal's
+     * first commit, each archived file has its SHA-256, and the archived files walk as a journal (checksums, positions,
+     * chain). An expected head before the journal's first position is looked up in the archive.
+     *
+     * @param archiveDir the archive directory.
+     */
+    public static int verify(final Path directory, final String expectHead, final Path archiveDir,
+        final PrintStream out, final PrintStream err)
+    {
         if (!Files.isDirectory(directory))
         {
             err.println("not a directory: " + directory);
@@ -78,7 +92,14 @@ public final class JournalVerify
             {
                 return CORRUPT;
             }
-            return expected == null || expected.check(report.lookup(), out) ? OK : CORRUPT;
+            final ArchiveCheck archive = ArchiveCheck.of(directory, archiveDir, expected == null ? -1 : expected.position());
+            archive.print(out);
+            if (!archive.sound())
+            {
+                return CORRUPT;
+            }
+            final ChainLink found = archive.lookup() != null ? archive.lookup() : report.lookup();
+            return expected == null || expected.check(found, out) ? OK : CORRUPT;
         }
         catch (final JournalCorruptedException ex)
         {
