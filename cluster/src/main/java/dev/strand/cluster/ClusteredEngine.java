@@ -327,6 +327,14 @@ public final class ClusteredEngine implements Engine
                 "of the cluster's members (no leader for " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() -
                 lastLeaderSeenNs) + " ms)", null, -1);
         }
+        if (cause instanceof ClusterUnavailableException ex && ex.reason() == ClusterUnavailableException.Reason.NO_QUORUM &&
+            cluster().leaderMemberId() >= 0)
+        {
+            // never sent, and the client has not reached a leader in a while, but this member's consensus module
+            // follows one: the client is (re)connecting, which is transient, not a lost majority
+            return new Rejection(RejectionKind.UNAVAILABLE, ResultCodes.NO_LEADER, "the cluster's leader is member " +
+                cluster().leaderMemberId() + ", but this node's cluster client has not reached it yet; retry", null, -1);
+        }
         if (cause instanceof ClusterUnavailableException ex)
         {
             final String code = switch (ex.reason())

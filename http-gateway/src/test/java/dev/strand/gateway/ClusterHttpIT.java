@@ -214,8 +214,12 @@ class ClusterHttpIT
     {
         startAll();
         final int leader = awaitLeader();
-        TestServer.expectOk(nodes[leader].post("/commands", new JsonObject().put("commandId", "open-1")
-            .put("type", "OpenAccount").put("aggregateId", "acc-1").put("data", new JsonObject().put("owner", "ann"))));
+        // a node's cluster client may still be connecting when the members have elected a leader (503 NO_LEADER with
+        // Retry-After): a client retries, with the same commandId
+        final JsonObject open = new JsonObject().put("commandId", "open-1")
+            .put("type", "OpenAccount").put("aggregateId", "acc-1").put("data", new JsonObject().put("owner", "ann"));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+            .until(() -> nodes[leader].post("/commands", open).statusCode() == 200);
         final int last = (leader + 1) % 3;
         final int returning = (leader + 2) % 3;
         await().atMost(WAIT).until(() -> nodes[last].get("/admin/cluster").bodyAsJsonObject().getLong("journalPosition") == 1);
