@@ -39,6 +39,9 @@ public final class JournalVerifier
     /** Chronicle's excerpt header word: length and flags, before the excerpt's bytes. */
     private static final int HEADER_WORD = 4;
 
+    /** Walks taken at most when retention keeps moving the journal's start during them. */
+    private static final int MAX_WALKS = 5;
+
     private JournalVerifier()
     {
     }
@@ -72,8 +75,39 @@ public final class JournalVerifier
         {
             throw new IllegalArgumentException("not a directory: " + directory);
         }
+        // Beside a running server, retention may move the oldest cycle files out between reading where the journal
+        // starts and walking it: the walk then meets a start it did not expect. When the side file changed during a
+        // walk that failed, the walk is taken again from the new start; a journal that fails with its start unchanged
+        // is reported as it is.
+        return verify(directory, lookupPosition, ArchivedPrefix::load);
+    }
+
+    /** As {@link #verify(Path, long)}, reading where the journal starts through {@code prefixes} (tests stage a race). */
+    static VerifyReport verify(final Path directory, final long lookupPosition,
+        final java.util.function.Function<Path, ArchivedPrefix> prefixes)
+    {
+        VerifyReport report;
+        int walks = 0;
+        ArchivedPrefix before;
+        ArchivedPrefix after = prefixes.apply(directory);
+        do
+        {
+            before = after;
+            report = verify(directory, before, lookupPosition);
+            after = prefixes.apply(directory);
+        }
+        while (report.isCorrupt() && !sameStart(before, after) && ++walks < MAX_WALKS);
+        return report;
+    }
+
+    private static boolean sameStart(final ArchivedPrefix a, final ArchivedPrefix b)
+    {
+        return a.firstPosition() == b.firstPosition() && a.lastCycle() == b.lastCycle();
+    }
+
+    private static VerifyReport verify(final Path directory, final ArchivedPrefix prefix, final long lookupPosition)
+    {
         final DroppedIndexes dropped = DroppedIndexes.load(directory);
-        final ArchivedPrefix prefix = ArchivedPrefix.load(directory);
         if (ChronicleQueues.cycleFiles(directory).isEmpty())
         {
             return walk(directory, null, dropped, prefix, true, List.of(), lookupPosition);

@@ -117,6 +117,31 @@ class JournalArchiveTest
     }
 
     @Test
+    void shouldVerifyAgainWhenRetentionMovedTheStartDuringTheWalkAndNotWhenItDidNot() throws IOException
+    {
+        try (Journal journal = Journal.open(config()))
+        {
+            writeFiveCycles(journal);
+            final RetentionReport report = new JournalArchive(journal, archiveDir(), RetentionAction.ARCHIVE,
+                Duration.ofMinutes(10), later).run(20);
+            assertThat(report.ok()).as(report.detail()).isTrue();
+        }
+        // read before the run (a journal from position 1), walked after it: the walk meets position 19 first
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        final VerifyReport raced = JournalVerifier.verify(journalDir(), JournalVerifier.NO_LOOKUP,
+            d -> reads.getAndIncrement() == 0 ? ArchivedPrefix.NONE : ArchivedPrefix.load(d));
+        assertThat(raced.isCorrupt()).as("%s", raced.summary()).isFalse();
+        assertThat(raced.firstPosition()).isEqualTo(19);
+        assertThat(reads).hasValue(3);
+
+        // the same gap with the start unchanged is what it says: reported at once
+        final VerifyReport stale = JournalVerifier.verify(journalDir(), JournalVerifier.NO_LOOKUP,
+            d -> ArchivedPrefix.NONE);
+        assertThat(stale.isCorrupt()).isTrue();
+        assertThat(stale.summary()).contains("position gap");
+    }
+
+    @Test
     void shouldKeepWhatIsTooYoungTheNewestFileAndWhatRecoveryNeeds() throws IOException
     {
         try (Journal journal = Journal.open(config()))
