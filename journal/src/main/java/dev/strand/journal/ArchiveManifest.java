@@ -1,13 +1,10 @@
 package dev.strand.journal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,15 +187,7 @@ final class ArchiveManifest
         final CRC32C crc = new CRC32C();
         crc.update(sb.toString().getBytes(StandardCharsets.UTF_8));
         sb.append("crc32c=").append(String.format("%08x", (int)crc.getValue())).append('\n');
-        final Path temp = directory.resolve(FILE_NAME + ".tmp");
-        Files.writeString(temp, sb.toString(), StandardCharsets.UTF_8);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE))
-        {
-            channel.force(true);
-        }
-        Files.move(temp, directory.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-        FileSync.directory(directory);
+        FileSync.writeAtomically(directory, FILE_NAME, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String or(final String value)

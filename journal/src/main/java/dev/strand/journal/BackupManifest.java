@@ -169,14 +169,7 @@ public record BackupManifest(
      */
     void write(final Path directory) throws IOException
     {
-        final Path temp = directory.resolve(FILE_NAME + ".tmp");
-        Files.writeString(temp, text(), StandardCharsets.UTF_8);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
-            java.nio.file.StandardOpenOption.WRITE))
-        {
-            channel.force(true);
-        }
-        Files.move(temp, directory.resolve(FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        FileSync.writeAtomically(directory, FILE_NAME, text().getBytes(StandardCharsets.UTF_8));
     }
 
     private static long number(final Map<String, String> values, final String key)

@@ -3,11 +3,9 @@ package dev.strand.journal;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -45,20 +43,11 @@ public record ClusterSeed(long position, String chainHash, long snapshotPosition
         p.setProperty("snapshotPosition", Long.toString(snapshotPosition));
         p.setProperty("stateHash", stateHash);
         final Path target = dataDir.resolve(FILE);
-        final Path temp = dataDir.resolve(FILE + ".tmp");
         try
         {
-            try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8))
-            {
-                p.store(w, "the data this cluster member was seeded from (strand restore --cluster-seed)");
-            }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
-                java.nio.file.StandardOpenOption.WRITE))
-            {
-                ch.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            FileSync.directory(dataDir);
+            final java.io.StringWriter w = new java.io.StringWriter();
+            p.store(w, "the data this cluster member was seeded from (strand restore --cluster-seed)");
+            FileSync.writeAtomically(dataDir, FILE, w.toString().getBytes(StandardCharsets.UTF_8));
         }
         catch (final IOException ex)
         {

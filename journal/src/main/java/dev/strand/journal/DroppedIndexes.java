@@ -3,15 +3,11 @@ package dev.strand.journal;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -131,19 +127,6 @@ final class DroppedIndexes
         crc.update(bytes, 0, bytes.length - 4);
         buffer.putInt(bytes.length - 4, (int)crc.getValue(), ByteOrder.LITTLE_ENDIAN);
 
-        final Path target = directory.resolve(FILE_NAME);
-        final Path temp = directory.resolve(FILE_NAME + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING))
-        {
-            final ByteBuffer src = ByteBuffer.wrap(bytes);
-            while (src.hasRemaining())
-            {
-                channel.write(src);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        FileSync.directory(directory);
+        FileSync.writeAtomically(directory, FILE_NAME, bytes);
     }
 }
