@@ -125,11 +125,9 @@ public final class EngineConfig
         final String clash = checkProjections(modules, projections);
         if (clash != null)
         {
-            if (b.modulesDir != null && b.modules == null)
-            {
-                throw new dev.strand.config.ConfigException("--modules " + b.modulesDir + ": " + clash);
-            }
-            throw new ModuleLoadException(clash, null);
+            // a configuration error, as a type name two modules register: one line, exit 2
+            throw new dev.strand.config.ConfigException(
+                b.modulesDir != null && b.modules == null ? "--modules " + b.modulesDir + ": " + clash : clash);
         }
     }
 

@@ -150,6 +150,7 @@ final class ProjectionRunner extends JournalFollower
             }
             if (slot.live.position + 1 < first)
             {
+                slot.live.cannotBuild = true;
                 slot.live.fail("the journal serves positions from " + first + " (an archived prefix) and the " +
                     "projection's rows start at position " + (slot.live.position + 1) + ": it cannot be built " +
                     "without the archived events (restore them, or a checkpoint at or after position " + (first - 1) + ")",
@@ -270,11 +271,37 @@ final class ProjectionRunner extends JournalFollower
         }
         for (final Rebuild rebuild : running)
         {
+            rebuild.slot.shadow = null;
             rebuild.slot.rebuilding.set(false);
             rebuild.future.completeExceptionally(reason);
             rebuild.close();
         }
         running.clear();
+    }
+
+    /**
+     * Any thread: the lowest position a projection or a running rebuild has applied, which retention must not archive
+     * beyond (their readers still need the events after it); {@link Long#MAX_VALUE} when none needs any. A projection
+     * that stopped at an event holds it too (fixed and restarted, it goes on from its checkpoint); one that cannot be
+     * built (its events are archived already) does not.
+     */
+    long neededPosition()
+    {
+        long needed = Long.MAX_VALUE;
+        for (final Slot slot : slots.values())
+        {
+            final State s = slot.live;
+            if (!s.cannotBuild)
+            {
+                needed = Math.min(needed, s.position);
+            }
+            final State shadow = slot.shadow;
+            if (shadow != null)
+            {
+                needed = Math.min(needed, shadow.position);
+            }
+        }
+        return needed;
     }
 
     /** Any thread: every projection, in name order. */
@@ -367,6 +394,8 @@ final class ProjectionRunner extends JournalFollower
         final AtomicBoolean rebuilding = new AtomicBoolean();
         final String shape;
         volatile State live;
+        /** The running rebuild's shadow, or null. */
+        volatile State shadow;
         volatile long checkpoint;
 
         Slot(final Projection<?> projection, final Map<EventType<?, ?>, Projection.Handler<?, ?>> handlers,
@@ -515,6 +544,8 @@ final class ProjectionRunner extends JournalFollower
         volatile long applied;
         volatile String error;
         volatile long errorPosition;
+        /** Failed because the journal no longer serves the position it would start from. */
+        volatile boolean cannotBuild;
 
         State(final Projection<?> projection)
         {
@@ -610,6 +641,7 @@ final class ProjectionRunner extends JournalFollower
             this.slot = slot;
             this.dryRun = dryRun;
             this.shadow = new State(slot.projection);
+            slot.shadow = shadow;
         }
 
         /** Reads a batch into the shadow, up to the live reader's position; compares (and swaps) once there. */
@@ -696,6 +728,7 @@ final class ProjectionRunner extends JournalFollower
         private void finish(final Object outcome)
         {
             done = true;
+            slot.shadow = null;
             slot.rebuilding.set(false);
             if (outcome instanceof RebuildResult result)
             {

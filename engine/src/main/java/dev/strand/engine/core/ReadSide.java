@@ -101,6 +101,15 @@ public final class ReadSide implements AutoCloseable
         return readModel.appliedPosition();
     }
 
+    /**
+     * The position retention must not archive beyond: what the read model has applied, or less when a projection or a
+     * projection's rebuild is further behind.
+     */
+    public long retentionBound()
+    {
+        return Math.min(readModel.appliedPosition(), projections.neededPosition());
+    }
+
     /** Completes when the read model has applied {@code position}, with the applied position; or times out. */
     public CompletableFuture<Long> await(final long position, final Duration timeout)
     {

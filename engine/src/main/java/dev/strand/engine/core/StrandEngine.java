@@ -111,7 +111,7 @@ public final class StrandEngine implements Engine
         writerState.copyTo(snapshotter.state());
         snapshotter.loadedFrom(recovered.snapshotPosition());
         snapshotter.startsAtChainHash(journal.chainLinkAt(writerState.position()).hash());
-        retention = new Retention(journal, snapshotStore, config.journal(), reads::appliedPosition, maintenance, counters);
+        retention = new Retention(journal, snapshotStore, config.journal(), reads::retentionBound, maintenance, counters);
         snapshotter.onSnapshot(retention::afterSnapshot);
         reads.onStopped(t -> replicaFailed("read-model", t));
         snapshotter.onStopped(t -> replicaFailed("snapshotter", t));

@@ -349,11 +349,55 @@ class ProjectionTest
     }
 
     @Test
+    void shouldFailAProjectionWhoseStartIsArchivedAndKeepTheEngineRunning() throws Exception
+    {
+        final UnaryOperator<dev.strand.engine.api.EngineConfig.Builder> retention = b -> b
+            .rollCycle(dev.strand.journal.JournalRollCycle.TEST_SECONDLY).retentionAge(Duration.ofMillis(1))
+            .snapshotsKept(1).snapshotOnShutdown(false).modules(List.of(new LedgerModule()));
+        final long first;
+        try (Engine engine = start(retention))
+        {
+            run(engine, "OpenAccount", "old", "currency", "EUR");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (cycleFiles(dir.resolve("journal")) < 4)
+            {
+                run(engine, "Deposit", "old", "amount", 1L);
+                assertThat(System.nanoTime()).as("cycle files appear").isLessThan(deadline);
+            }
+            engine.takeSnapshot().get(30, TimeUnit.SECONDS);
+            run(engine, "Deposit", "old", "amount", 1L);
+            assertThat(engine.runRetention().ok()).isTrue();
+            first = engine.journalHead().firstPosition();
+            assertThat(first).isGreaterThan(1);
+        }
+        try (Engine engine = start(b -> retention.apply(b)
+            .projections(List.of(new DepositsPerAccount(1, ProjectionErrorPolicy.SKIP)))))
+        {
+            final ProjectionStatus s = engine.projection("deposits").orElseThrow();
+            assertThat(s.status()).isEqualTo(ProjectionStatus.FAILED);
+            assertThat(s.error()).contains("archived prefix").contains("from " + first);
+            assertThat(s.rows()).isZero();
+            assertThat(run(engine, "Deposit", "old", "amount", 1L).accepted()).isTrue();
+            assertThatThrownBy(() -> engine.rebuildProjection("deposits", true).get(10, TimeUnit.SECONDS))
+                .cause().isInstanceOfSatisfying(ProjectionException.class,
+                    ex -> assertThat(ex.code()).isEqualTo(ProjectionException.ARCHIVED));
+        }
+    }
+
+    private static long cycleFiles(final Path journalDir) throws java.io.IOException
+    {
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            return files.filter(p -> p.toString().endsWith(".cq4")).count();
+        }
+    }
+
+    @Test
     void shouldRefuseTwoProjectionsOfOneName()
     {
         assertThatThrownBy(() -> EngineFixture.config(dir).modules(List.of(new LedgerModule()))
             .projections(List.of(new BalancesByCurrency(), new BalancesByCurrency())).build())
-            .isInstanceOf(dev.strand.engine.api.ModuleLoadException.class)
+            .isInstanceOf(dev.strand.config.ConfigException.class)
             .hasMessageContaining("projection name " + BalancesByCurrency.NAME + " is registered twice");
     }
 }
