@@ -563,6 +563,8 @@ public final class EngineConfig
         /**
          * @throws dev.strand.config.SettingException naming the first setting out of range.
          * @throws ModuleLoadException                if no module is given and none can be loaded.
+         * @throws dev.strand.config.ConfigException  if two projections share a name, or a projection folds an event
+         *                                            record no module registers.
          */
         public EngineConfig build()
         {
