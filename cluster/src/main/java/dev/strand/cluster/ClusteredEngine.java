@@ -81,7 +81,7 @@ public final class ClusteredEngine implements Engine
         {
             try
             {
-                final ReadSide side = new ReadSide(journal, registry, engineConfig.liveBufferEvents());
+                final ReadSide side = new ReadSide(journal, registry, engineConfig);
                 side.seed(state);
                 side.start();
                 started.complete(side);
@@ -479,6 +479,33 @@ public final class ClusteredEngine implements Engine
             throw new IllegalStateException("the node is stopping");
         }
         return reads.subscribe(fromPosition, filter, sink);
+    }
+
+    /** This member's projections: each member folds its own copy of the journal, so they agree at equal positions. */
+    @Override
+    public List<dev.strand.engine.api.ProjectionStatus> projections()
+    {
+        return reads.projections();
+    }
+
+    @Override
+    public Optional<dev.strand.engine.api.ProjectionStatus> projection(final String name)
+    {
+        return reads.projection(name);
+    }
+
+    @Override
+    public Optional<dev.strand.engine.api.ProjectionRow> projectionRow(final String name, final String key)
+    {
+        return reads.projectionRow(name, key);
+    }
+
+    /** Rebuilds this member's projection only (from its own journal); the other members are untouched. */
+    @Override
+    public CompletableFuture<dev.strand.engine.api.RebuildResult> rebuildProjection(final String name,
+        final boolean dryRun)
+    {
+        return reads.rebuildProjection(name, dryRun);
     }
 
     /**

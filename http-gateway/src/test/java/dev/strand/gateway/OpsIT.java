@@ -178,7 +178,7 @@ class OpsIT
         assertThat(operations.keySet()).contains("/commands", "/commands/batch", "/aggregates/{aggregateId}",
             "/aggregates/{aggregateId}/events", "/events", "/subscribe", "/health/live", "/health/ready", "/metrics",
             "/openapi.yaml", "/admin/snapshots", "/admin/cluster", "/admin/state-hash", "/admin/journal/head",
-            "/admin/backups");
+            "/admin/backups", "/projections", "/projections/{name}/{key}", "/admin/projections/{name}/rebuild");
         final Map<String, List<JsonObject>> examples = requestExamples(yaml);
         assertThat(examples.get("/commands")).hasSizeGreaterThanOrEqualTo(5);
         for (final Map.Entry<String, List<JsonObject>> entry : examples.entrySet())
@@ -189,9 +189,13 @@ class OpsIT
                 assertThat(r.statusCode()).as("%s %s: %s", entry.getKey(), example, r.bodyAsString()).isEqualTo(200);
             }
         }
+        server.open("acc-openapi");
+        TestServer.waitUntil("the projection's EUR row", 20,
+            () -> server.get("/projections/balances-by-currency/EUR").statusCode() == 200);
         for (final Map.Entry<String, List<String>> entry : operations.entrySet())
         {
-            final String path = entry.getKey().replace("{aggregateId}", "acc-1");
+            final String path = entry.getKey().replace("{aggregateId}", "acc-1")
+                .replace("{name}", "balances-by-currency").replace("{key}", "EUR");
             for (final String method : entry.getValue())
             {
                 final HttpResponse<Buffer> r = await(server.client().request(HttpMethod.valueOf(method.toUpperCase()), path)

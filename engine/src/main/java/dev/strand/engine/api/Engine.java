@@ -108,6 +108,29 @@ public interface Engine extends AutoCloseable
      */
     Subscription subscribe(long fromPosition, EventFilter filter, SubscriptionSink sink);
 
+    /** Every projection ({@link dev.strand.engine.spi.Projection}) with its position, lag, status and errors, by name. */
+    List<ProjectionStatus> projections();
+
+    /** One projection's status, or empty when there is none of that name. */
+    Optional<ProjectionStatus> projection(String name);
+
+    /**
+     * One row of a projection's live rows.
+     *
+     * @return empty when the projection has no row at {@code key}.
+     * @throws ProjectionException NOT_FOUND when there is no projection of that name.
+     */
+    Optional<ProjectionRow> projectionRow(String name, String key);
+
+    /**
+     * Replays a projection from position 1 into a shadow, on the projections' thread while the live rows go on, and
+     * compares the shadow with the live rows at the same position. A dry run swaps nothing; otherwise the shadow
+     * replaces the live rows (and is checkpointed). Fails with a {@link ProjectionException}: NOT_FOUND,
+     * REBUILD_IN_PROGRESS (one rebuild per projection at a time), ARCHIVED (the journal no longer serves position 1)
+     * or REBUILD_FAILED (the shadow's fold failed under the stop policy; the live rows are untouched).
+     */
+    CompletableFuture<RebuildResult> rebuildProjection(String name, boolean dryRun);
+
     /** Takes a snapshot now (off the write path); completes with its summary. */
     CompletableFuture<SnapshotSummary> takeSnapshot();
 

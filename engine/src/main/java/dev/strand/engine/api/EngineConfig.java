@@ -4,6 +4,7 @@ import dev.strand.config.Setting;
 import dev.strand.config.SettingType;
 import dev.strand.config.SettingValues;
 import dev.strand.engine.spi.AggregateModule;
+import dev.strand.engine.spi.Projection;
 import dev.strand.journal.Durability;
 import dev.strand.journal.JournalConfig;
 import dev.strand.journal.JournalRollCycle;
@@ -83,6 +84,7 @@ public final class EngineConfig
     private final long heapFloorBytes;
     private final int liveBufferEvents;
     private final List<AggregateModule<?>> modules;
+    private final List<Projection<?>> projections;
     private final LongSupplier epochMicrosClock;
 
     private EngineConfig(final Builder b)
@@ -99,13 +101,102 @@ public final class EngineConfig
         heapFloorBytes = HEAP_FLOOR_BYTES.check(b.heapFloorBytes) < 0 ?
             Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 10) : b.heapFloorBytes;
         liveBufferEvents = LIVE_BUFFER_EVENTS.check(b.liveBufferEvents);
-        modules = List.copyOf(b.modules != null ? b.modules :
-            b.modulesDir != null ? ModuleDirectory.load(b.modulesDir) : discoverModules());
+        if (b.modules != null)
+        {
+            modules = List.copyOf(b.modules);
+            projections = List.copyOf(b.projections != null ? b.projections : List.of());
+        }
+        else if (b.modulesDir != null)
+        {
+            final ModuleDirectory.Loaded loaded = ModuleDirectory.loadAll(b.modulesDir);
+            modules = loaded.modules();
+            projections = b.projections != null ? List.copyOf(b.projections) : loaded.projections();
+        }
+        else
+        {
+            modules = List.copyOf(discoverModules());
+            projections = List.copyOf(b.projections != null ? b.projections : discoverProjections());
+        }
         epochMicrosClock = Objects.requireNonNull(b.epochMicrosClock, "epochMicrosClock");
         if (modules.isEmpty())
         {
             throw new ModuleLoadException("no aggregate module found (ServiceLoader found none and none were given)", null);
         }
+        final String clash = checkProjections(modules, projections);
+        if (clash != null)
+        {
+            // a configuration error, as a type name two modules register: one line, exit 2
+            throw new dev.strand.config.ConfigException(
+                b.modulesDir != null && b.modules == null ? "--modules " + b.modulesDir + ": " + clash : clash);
+        }
+    }
+
+    /**
+     * The projections on the class path, found with {@link ServiceLoader}.
+     *
+     * @throws ModuleLoadException naming the projection that cannot be loaded or instantiated.
+     */
+    @SuppressWarnings("rawtypes")
+    public static List<Projection<?>> discoverProjections()
+    {
+        final List<Projection<?>> found = new ArrayList<>();
+        final Iterator<Projection> it = ServiceLoader.load(Projection.class).iterator();
+        while (true)
+        {
+            try
+            {
+                if (!it.hasNext())
+                {
+                    return found;
+                }
+                found.add(it.next());
+            }
+            catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
+            {
+                final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                throw new ModuleLoadException("a projection failed to load: " + oneLine(ex.getMessage()) +
+                    (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""), ex);
+            }
+        }
+    }
+
+    /**
+     * Why the projections cannot run with the modules (a name used twice, an event record no module registers), or
+     * null when they can.
+     */
+    static String checkProjections(final List<AggregateModule<?>> modules, final List<Projection<?>> projections)
+    {
+        final java.util.Map<String, Projection<?>> names = new java.util.HashMap<>();
+        for (final Projection<?> p : projections)
+        {
+            final Projection<?> other = names.putIfAbsent(p.name(), p);
+            if (other != null)
+            {
+                return "projection name " + p.name() + " is registered twice (" + other.getClass().getName() + ", " +
+                    p.getClass().getName() + ")";
+            }
+        }
+        final dev.strand.engine.core.ModuleRegistry registry;
+        try
+        {
+            registry = new dev.strand.engine.core.ModuleRegistry(modules);
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            return null;
+        }
+        for (final Projection<?> p : projections)
+        {
+            try
+            {
+                dev.strand.engine.core.ReadSide.checkProjection(registry, p);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return oneLine(ex.getMessage());
+            }
+        }
+        return null;
     }
 
     /**
@@ -247,6 +338,18 @@ public final class EngineConfig
         return modules;
     }
 
+    /** The projections: given, else those {@link ServiceLoader} finds (with the modules' jars when given a directory). */
+    public List<Projection<?>> projections()
+    {
+        return projections;
+    }
+
+    /** The directory of the projections' checkpoints, one directory per projection in it. */
+    public Path projectionDir()
+    {
+        return dataDir.resolve("projections");
+    }
+
     /** The ingress clock: stamps commands before they enter the ring; the logic thread never reads a clock. */
     public LongSupplier epochMicrosClock()
     {
@@ -268,6 +371,7 @@ public final class EngineConfig
         private long heapFloorBytes = HEAP_FLOOR_BYTES.defaultValue();
         private int liveBufferEvents = LIVE_BUFFER_EVENTS.defaultValue();
         private List<AggregateModule<?>> modules;
+        private List<Projection<?>> projections;
         private Path modulesDir;
         private LongSupplier epochMicrosClock = Builder::systemEpochMicros;
 
@@ -439,6 +543,16 @@ public final class EngineConfig
             return this;
         }
 
+        /**
+         * The projections; default: those {@link ServiceLoader} finds, none when the modules are given with
+         * {@link #modules} (a projection folds some module's events).
+         */
+        public Builder projections(final List<Projection<?>> value)
+        {
+            projections = value;
+            return this;
+        }
+
         /** The ingress clock in epoch microseconds; tests substitute it. */
         public Builder epochMicrosClock(final LongSupplier value)
         {
@@ -449,6 +563,8 @@ public final class EngineConfig
         /**
          * @throws dev.strand.config.SettingException naming the first setting out of range.
          * @throws ModuleLoadException                if no module is given and none can be loaded.
+         * @throws dev.strand.config.ConfigException  if two projections share a name, or a projection folds an event
+         *                                            record no module registers.
          */
         public EngineConfig build()
         {

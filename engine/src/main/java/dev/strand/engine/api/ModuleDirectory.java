@@ -3,6 +3,7 @@ package dev.strand.engine.api;
 import dev.strand.config.ConfigException;
 import dev.strand.engine.core.ModuleRegistry;
 import dev.strand.engine.spi.AggregateModule;
+import dev.strand.engine.spi.Projection;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -72,6 +73,42 @@ public final class ModuleDirectory
         }
     }
 
+    /** Every projection {@code loader}'s service files name (the class path's and the jars'), in their order. */
+    @SuppressWarnings("rawtypes")
+    private static List<Projection<?>> projections(final Path dir, final ClassLoader loader)
+    {
+        final List<Projection<?>> projections = new ArrayList<>();
+        final Iterator<Projection> it = ServiceLoader.load(Projection.class, loader).iterator();
+        while (true)
+        {
+            try
+            {
+                if (!it.hasNext())
+                {
+                    return projections;
+                }
+                projections.add(it.next());
+            }
+            catch (final ServiceConfigurationError | RuntimeException | LinkageError ex)
+            {
+                final Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                throw new ConfigException("--modules " + dir + ": a projection failed to load: " + oneLine(ex.getMessage()) +
+                    (cause != ex ? " (" + oneLine(cause.toString()) + ")" : ""));
+            }
+        }
+    }
+
+    /**
+     * What a directory of jars gives, with the class path's: the modules and the projections, all loaded through the
+     * same class loader (a projection folds its module's event records, the same classes).
+     *
+     * @param modules     the class path's modules, then the directory's.
+     * @param projections the class path's projections, then the directory's.
+     */
+    public record Loaded(List<AggregateModule<?>> modules, List<Projection<?>> projections)
+    {
+    }
+
     private ModuleDirectory()
     {
     }
@@ -81,8 +118,17 @@ public final class ModuleDirectory
      * @return the class path's modules, then the directory's.
      * @throws ConfigException saying what cannot be used.
      */
-    @SuppressWarnings("rawtypes")
     public static List<AggregateModule<?>> load(final Path dir)
+    {
+        return loadAll(dir).modules();
+    }
+
+    /**
+     * @param dir the directory given with {@code --modules}.
+     * @return the modules and projections of the class path and of the directory's jars.
+     * @throws ConfigException saying what cannot be used (a projection's name used twice among them too).
+     */
+    public static Loaded loadAll(final Path dir)
     {
         final URL[] urls = urls(dir);
         // Never closed: the modules' classes live as long as the engine.
@@ -101,7 +147,7 @@ public final class ModuleDirectory
             throw new ConfigException("--modules " + dir + ": " + oneLine(ex.getMessage()) + " (modules: " +
                 describe(found) + ")");
         }
-        return found;
+        return new Loaded(List.copyOf(found), List.copyOf(projections(dir, loader)));
     }
 
     /**

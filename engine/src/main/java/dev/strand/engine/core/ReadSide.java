@@ -1,6 +1,11 @@
 package dev.strand.engine.core;
 
 import dev.strand.engine.api.AggregateView;
+import dev.strand.engine.api.EngineConfig;
+import dev.strand.engine.api.ProjectionException;
+import dev.strand.engine.api.ProjectionRow;
+import dev.strand.engine.api.ProjectionStatus;
+import dev.strand.engine.api.RebuildResult;
 import dev.strand.engine.api.EventFilter;
 import dev.strand.engine.api.EventPage;
 import dev.strand.engine.api.Subscription;
@@ -8,6 +13,7 @@ import dev.strand.engine.api.SubscriptionSink;
 import dev.strand.journal.Journal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,14 +31,33 @@ public final class ReadSide implements AutoCloseable
     private final ReadModel readModel;
     private final JournalQueries queries;
     private final SubscriptionHub hub;
+    private final ProjectionRunner projections;
     private volatile boolean started;
 
+    /** A read side without projections. */
     public ReadSide(final Journal journal, final ModuleRegistry registry, final int liveBufferEvents)
+    {
+        this(journal, registry, liveBufferEvents, ProjectionRunner.Settings.none());
+    }
+
+    /**
+     * A read side with the configuration's projections, checkpointed under {@link EngineConfig#projectionDir()} at
+     * the engine's snapshot cadence ({@code snapshot-every-events}, {@code snapshots-kept}).
+     */
+    public ReadSide(final Journal journal, final ModuleRegistry registry, final EngineConfig config)
+    {
+        this(journal, registry, config.liveBufferEvents(), new ProjectionRunner.Settings(config.projections(),
+            config.projectionDir(), config.snapshotsKept(), config.snapshotEveryEvents()));
+    }
+
+    private ReadSide(final Journal journal, final ModuleRegistry registry, final int liveBufferEvents,
+        final ProjectionRunner.Settings settings)
     {
         this.journal = journal;
         this.readModel = new ReadModel(journal, registry);
         this.queries = new JournalQueries(journal, readModel, registry);
         this.hub = new SubscriptionHub(journal, registry, liveBufferEvents);
+        this.projections = new ProjectionRunner(journal, registry, settings);
     }
 
     /**
@@ -52,11 +77,16 @@ public final class ReadSide implements AutoCloseable
         readModel.onStopped(listener);
     }
 
-    /** Starts following the journal after the seeded position, and the subscription hub at the journal's end. */
+    /**
+     * Starts following the journal after the seeded position, the subscription hub at the journal's end, and the
+     * projections each after its checkpoint.
+     */
     public void start()
     {
         readModel.start(readModel.state().position() + 1);
         hub.start();
+        projections.recover();
+        projections.start();
         started = true;
     }
 
@@ -69,6 +99,15 @@ public final class ReadSide implements AutoCloseable
     public long appliedPosition()
     {
         return readModel.appliedPosition();
+    }
+
+    /**
+     * The position retention must not archive beyond: what the read model has applied, or less when a projection or a
+     * projection's rebuild is further behind.
+     */
+    public long retentionBound()
+    {
+        return Math.min(readModel.appliedPosition(), projections.neededPosition());
     }
 
     /** Completes when the read model has applied {@code position}, with the applied position; or times out. */
@@ -119,17 +158,53 @@ public final class ReadSide implements AutoCloseable
         return readModel.state().aggregatesHash();
     }
 
+    /**
+     * Checks that the modules of {@code registry} register every event record {@code projection} folds.
+     *
+     * @throws IllegalArgumentException naming the first that is not.
+     */
+    public static void checkProjection(final ModuleRegistry registry, final dev.strand.engine.spi.Projection<?> projection)
+    {
+        ProjectionRunner.handlers(registry, projection);
+    }
+
+    /** Every projection, in name order. */
+    public List<ProjectionStatus> projections()
+    {
+        return projections.statuses();
+    }
+
+    public Optional<ProjectionStatus> projection(final String name)
+    {
+        return projections.status(name);
+    }
+
+    /** @throws ProjectionException NOT_FOUND when there is no projection of that name. */
+    public Optional<ProjectionRow> projectionRow(final String name, final String key)
+    {
+        return projections.row(name, key);
+    }
+
+    public CompletableFuture<RebuildResult> rebuildProjection(final String name, final boolean dryRun)
+    {
+        return projections.rebuild(name, dryRun);
+    }
+
     /** The journal it reads. */
     public Journal journal()
     {
         return journal;
     }
 
-    /** Closes the subscriptions (sinks told), stops the read model, releases the query readers. */
+    /**
+     * Closes the subscriptions (sinks told), stops the projections (each writing its checkpoint) and the read model,
+     * releases the query readers.
+     */
     @Override
     public void close()
     {
         hub.close();
+        projections.close();
         readModel.stop();
         queries.close();
     }

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * snapshot (the bound may have moved) and every {@value #CHECK_EVERY_SECONDS} seconds (cycles age without snapshots),
  * and on request. The bound it gives is the oldest position recovery could start from: the oldest snapshot on disk
  * whose container checks out and that recovery would accept (so recovery can still fall back to it), and never past
- * what the read model has applied. Off (no thread) while {@code --retention-age} is 0.
+ * what the read model and every projection (and a projection's rebuild) have applied. Off (no thread) while {@code --retention-age} is 0.
  *
  * <p>Error policy: a failed run is reported (result, log line, metrics) and retried at the next trigger; nothing is
  * moved that was not safely copied first, so a failure loses nothing.

@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  *
  * <p>Threads: {@code engine-logic} (the driver: decides, journals, answers; every {@link CommandCallback} and
  * {@link BatchCallback} runs on it, so callbacks must not block), {@code read-model}, {@code snapshotter},
- * {@code subscriptions} (subscription sinks run on it), and the journal's {@code journal-preallocator}.
+ * {@code subscriptions} (subscription sinks run on it), {@code projections} (every projection, when there is one),
+ * and the journal's {@code journal-preallocator}.
  */
 public final class StrandEngine implements Engine
 {
@@ -103,14 +104,14 @@ public final class StrandEngine implements Engine
 
         // The replicas start as copies of the recovered writer state (entries are immutable, so a copy is cheap): the
         // snapshot is read and the tail replayed once, not once per replica.
-        reads = new ReadSide(journal, registry, config.liveBufferEvents());
+        reads = new ReadSide(journal, registry, config);
         reads.seed(writerState);
         snapshotter = new Snapshotter(journal, registry, config.idempotencyWindow(), snapshotStore, counters,
             config.snapshotEveryEvents(), config.snapshotEverySeconds());
         writerState.copyTo(snapshotter.state());
         snapshotter.loadedFrom(recovered.snapshotPosition());
         snapshotter.startsAtChainHash(journal.chainLinkAt(writerState.position()).hash());
-        retention = new Retention(journal, snapshotStore, config.journal(), reads::appliedPosition, maintenance, counters);
+        retention = new Retention(journal, snapshotStore, config.journal(), reads::retentionBound, maintenance, counters);
         snapshotter.onSnapshot(retention::afterSnapshot);
         reads.onStopped(t -> replicaFailed("read-model", t));
         snapshotter.onStopped(t -> replicaFailed("snapshotter", t));
@@ -287,6 +288,31 @@ public final class StrandEngine implements Engine
             throw new dev.strand.journal.JournalArchivedException(fromPosition, journal.firstPosition());
         }
         return reads.subscribe(fromPosition, filter, sink);
+    }
+
+    @Override
+    public List<dev.strand.engine.api.ProjectionStatus> projections()
+    {
+        return reads.projections();
+    }
+
+    @Override
+    public Optional<dev.strand.engine.api.ProjectionStatus> projection(final String name)
+    {
+        return reads.projection(name);
+    }
+
+    @Override
+    public Optional<dev.strand.engine.api.ProjectionRow> projectionRow(final String name, final String key)
+    {
+        return reads.projectionRow(name, key);
+    }
+
+    @Override
+    public CompletableFuture<dev.strand.engine.api.RebuildResult> rebuildProjection(final String name,
+        final boolean dryRun)
+    {
+        return reads.rebuildProjection(name, dryRun);
     }
 
     @Override

@@ -99,6 +99,7 @@ public final class HttpVerticle extends VerticleBase
             services.engine(), services.queryWorkers(), config.readWaitTimeoutMs(), config.eventsMaxLimit(), config.eventsMaxScan());
         final AdminRoutes admin = new AdminRoutes(services.engine(), services.queryWorkers(), config.backupDir());
         final OpsRoutes ops = new OpsRoutes(services);
+        final ProjectionRoutes projections = new ProjectionRoutes(services.engine());
         final SubscribeRoute subscribe = new SubscribeRoute(
             services.engine(),
             services.subscribers(),
@@ -119,6 +120,8 @@ public final class HttpVerticle extends VerticleBase
         router.get("/aggregates/:aggregateId").handler(reader).handler(queries::aggregate);
         router.get("/aggregates/:aggregateId/events").handler(reader).handler(queries::aggregateEvents);
         router.get("/events").handler(reader).handler(queries::events);
+        router.get("/projections").handler(reader).handler(projections::list);
+        router.get("/projections/:name/:key").handler(reader).handler(projections::row);
         router.get("/subscribe").handler(reader).handler(subscribe::handle);
         router.get("/health/live").handler(ops::live);
         router.get("/health/ready").handler(ops::ready);
@@ -149,6 +152,7 @@ public final class HttpVerticle extends VerticleBase
         router.post("/admin/journal/retention").handler(adminRole).handler(admin::runRetention);
         router.post("/admin/backups").handler(adminRole).handler(admin::takeBackup);
         router.get("/admin/backups").handler(adminRole).handler(admin::listBackups);
+        router.post("/admin/projections/:name/rebuild").handler(adminRole).handler(projections::rebuild);
 
         allowed = AllowedMethods.of(router.getRoutes());
         router.route().failureHandler(this::failure);

@@ -65,6 +65,7 @@ public final class EngineMeters
         gauge(registry, "strand.read.model.lag.events", "Journaled events the read model has not applied yet", m,
             x -> Math.max(0, x.journalPosition() - x.readModelPosition()));
         gauge(registry, "strand.subscriptions", "Engine subscriptions open", m, EngineMetrics::subscriptions);
+        projections(registry, engine);
         Gauge.builder("strand.websocket.subscribers", webSockets, Subscribers::count)
             .description("WebSocket subscribers connected")
             .register(registry);
@@ -139,5 +140,31 @@ public final class EngineMeters
         final PrometheusMeterRegistry registry, final String name, final String help, final EngineMetrics m, final ToDoubleFunction<EngineMetrics> f)
     {
         Gauge.builder(name, m, f).description(help).register(registry);
+    }
+
+    /** Per projection (the set is fixed at start): its position, its lag, whether it failed, and its error count. */
+    private static void projections(final PrometheusMeterRegistry registry, final Engine engine)
+    {
+        for (final dev.strand.engine.api.ProjectionStatus p : engine.projections())
+        {
+            final String name = p.name();
+            Gauge.builder("strand.projection.position", engine, e -> e.projection(name).map(s -> s.position()).orElse(0L))
+                .description("Last journal position the projection applied")
+                .tag("projection", name)
+                .register(registry);
+            Gauge.builder("strand.projection.lag.events", engine, e -> e.projection(name).map(s -> s.lag()).orElse(0L))
+                .description("Journaled events the projection has not applied yet")
+                .tag("projection", name)
+                .register(registry);
+            Gauge.builder("strand.projection.failed", engine, e -> e.projection(name)
+                    .map(s -> dev.strand.engine.api.ProjectionStatus.FAILED.equals(s.status()) ? 1 : 0).orElse(0))
+                .description("1 when the projection stopped on an error (error policy stop) or cannot be built")
+                .tag("projection", name)
+                .register(registry);
+            FunctionCounter.builder("strand.projection.errors", engine, e -> e.projection(name).map(s -> s.errors()).orElse(0L))
+                .description("Events whose fold threw (skipped, or the one the projection stopped at)")
+                .tag("projection", name)
+                .register(registry);
+        }
     }
 }

@@ -179,11 +179,34 @@ class WalkthroughIT
         assertThat(again.statusCode()).isEqualTo(422);
         assertThat(new JsonObject(again.body()).getString("code")).isEqualTo("NOT_PLACED");
 
+        // the example's projection, read over HTTP once it has applied the confirmation
+        final long end = confirmed;
+        await("the projection to apply position " + end).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+            .until(() -> projectionPosition("orders-per-account") >= end);
+        final JsonObject orders = ok(get("/projections/orders-per-account/acc-1"));
+        assertThat(orders.getJsonObject("row").getMap()).containsEntry("placed", 2).containsEntry("cancelled", 1)
+            .containsEntry("confirmed", 1).containsEntry("ordered", 1_500);
+        final JsonObject balances = ok(get("/projections/balances-by-currency/EUR")).getJsonObject("row");
+        assertThat(balances.getLong("balance")).isEqualTo(9_700);
+        assertThat(get("/projections/orders-per-account/acc-9").statusCode()).isEqualTo(404);
+
         // the catalog names every type of the example beside the ledger's
         final JsonArray types = ok(get("/schemas")).getJsonArray("aggregateTypes");
         assertThat(types.stream().map(t -> ((JsonObject)t).getString("name"))).containsExactly("account", "item", "order");
         final JsonObject item = types.getJsonObject(1);
         assertThat(item.getJsonArray("events").stream().filter(e -> ((JsonObject)e).getString("type").equals("StockAdded"))
             .map(e -> ((JsonObject)e).getInteger("schemaVersion"))).containsExactly(2);
+    }
+
+    private long projectionPosition(final String name) throws IOException, InterruptedException
+    {
+        for (final Object p : ok(get("/projections")).getJsonArray("projections"))
+        {
+            if (((JsonObject)p).getString("name").equals(name))
+            {
+                return ((JsonObject)p).getLong("position");
+            }
+        }
+        throw new AssertionError("no projection " + name);
     }
 }
