@@ -25,7 +25,6 @@ final class EventFrames
     private final int maxFrameSize;
     private final long[] positions = new long[RING_SIZE];
     private final byte[][] frames = new byte[RING_SIZE][];
-    private long encoded;
 
     /** @param maxFrameSize the largest payload of one outbound frame ({@code --ws-max-frame-size}). */
     EventFrames(final int maxFrameSize)
@@ -46,14 +45,7 @@ final class EventFrames
         final byte[] frame = wire(EventJsonWriter.eventBytes(event), maxFrameSize);
         positions[slot] = position;
         frames[slot] = frame;
-        encoded++;
         return frame;
-    }
-
-    /** Events encoded so far (a subscriber that misses the ring encodes again). */
-    long encoded()
-    {
-        return encoded;
     }
 
     /** A text message as one frame, or as a text frame and continuation frames of at most maxFrameSize bytes each. */

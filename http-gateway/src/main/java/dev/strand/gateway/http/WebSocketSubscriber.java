@@ -132,6 +132,7 @@ final class WebSocketSubscriber implements SubscriptionSink
         if (inFlight.get() >= maxInFlight)
         {
             blocked = true;
+            // a write that completed before the flag was set saw no one to wake: look again
             if (inFlight.get() >= maxInFlight)
             {
                 return false;
