@@ -137,7 +137,7 @@ public final class Gateway implements AutoCloseable
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
             final WorkerExecutor queryWorkers = vertx.createSharedWorkerExecutor("strand-query", config.queryThreads());
-            final Subscribers subscribers = new Subscribers();
+            final Subscribers subscribers = new Subscribers(config.wsMaxFrameSize());
             EngineMeters.register(registry, engine, subscribers, recoveryMillis);
             final GatewayServices services = new GatewayServices(
                 engine,

@@ -3,6 +3,11 @@ package dev.strand.gateway;
 import dev.strand.config.ConfigException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
@@ -16,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * TLS on the gateway ({@code --tls-cert}, {@code --tls-key}, PEM): a certificate for 127.0.0.1 made here with
  * openssl, a server that speaks only HTTPS, a client that verifies the certificate and the host, and one that does not
- * trust it and is refused.
+ * trust it and is refused; subscription frames over WSS.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsIT
@@ -86,6 +93,42 @@ class TlsIT
                 .setDefaultPort(server.port()).setConnectTimeout(5000).setIdleTimeout(5));
             assertThatThrownBy(() -> plain.get("/health/ready").send().await())
                 .as("plain HTTP on the TLS port gets no answer");
+        }
+    }
+
+    /** Subscription frames go below the WebSocket encoder, so they must still pass the TLS handler (and deflate's). */
+    @Test
+    void shouldDeliverSubscriptionFramesOverWssWithCompressionOffered()
+    {
+        try (TestServer server = TestServer.start(dir.resolve("data"), Map.of(
+            "tls-cert", dir.resolve("cert.pem").toString(), "tls-key", dir.resolve("key.pem").toString())))
+        {
+            final WebClient trusting = client(server.port(), true);
+            final JsonArray commands = new JsonArray().add(TestServer.envelope("OpenAccount", "acc-wss", new JsonObject()));
+            for (int i = 0; i < 500; i++)
+            {
+                commands.add(TestServer.envelope("Deposit", "acc-wss", new JsonObject().put("amount", 1)));
+            }
+            final HttpResponse<Buffer> batch = trusting.post("/commands/batch").putHeader("Content-Type", "application/json")
+                .sendBuffer(new JsonObject().put("commands", commands).toBuffer()).await();
+            assertThat(batch.statusCode()).as(batch.bodyAsString()).isEqualTo(200);
+
+            final List<Long> positions = new CopyOnWriteArrayList<>();
+            final WebSocketClient wss = vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(dir.resolve("cert.pem").toString()))
+                .setTryUsePerMessageCompression(true));
+            final ClientWebSocket socket = wss.webSocket();
+            socket.textMessageHandler(text -> positions.add(new JsonObject(text).getLong("position")));
+            socket.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port())
+                .setURI("/subscribe?fromPosition=1").setAllowOriginHeader(false)).await();
+            TestServer.waitUntil("all 501 events over wss", 30, () -> positions.size() >= 501);
+            assertThat(positions).hasSize(501);
+            for (int i = 0; i < positions.size(); i++)
+            {
+                assertThat(positions.get(i)).isEqualTo(i + 1L);
+            }
+            socket.close().await();
+            wss.close().await();
         }
     }
 

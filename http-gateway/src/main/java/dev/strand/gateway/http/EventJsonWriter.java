@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -43,10 +42,10 @@ final class EventJsonWriter
         return Buffer.buffer(out.toByteArray());
     }
 
-    /** One event object as a WebSocket text frame. */
-    static String event(final RecordedEvent event)
+    /** One event object in UTF-8: a WebSocket text frame's payload ({@link EventFrames} adds the frame header). */
+    static byte[] eventBytes(final RecordedEvent event)
     {
-        final StringWriter out = new StringWriter(384);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(384);
         try (JsonGenerator g = FACTORY.createGenerator(out))
         {
             writeEvent(g, event);
@@ -55,7 +54,7 @@ final class EventJsonWriter
         {
             throw new UncheckedIOException(ex);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     /** {@code {"events":[...], "<nextName>": next}}. */

@@ -3,9 +3,11 @@ package dev.strand.gateway.http;
 import dev.strand.engine.api.Engine;
 import dev.strand.engine.api.EventFilter;
 import dev.strand.engine.api.Subscription;
+import io.netty.channel.Channel;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 
 import org.slf4j.Logger;
@@ -92,10 +94,12 @@ final class SubscribeRoute
             Responses.problem(ctx, Problem.of(426, Problem.UPGRADE_REQUIRED, "GET /subscribe is a WebSocket endpoint"));
             return;
         }
+        // the subscriber writes its runs of frames to the channel itself; Vert.x Web's socket wrapper does not expose it
+        final Channel channel = ((ConnectionBase)request.connection()).channel();
         request.toWebSocket().onSuccess(ws ->
         {
             guard.upgraded(request.connection());
-            final WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, subscribers, draining, maxInFlight);
+            final WebSocketSubscriber subscriber = new WebSocketSubscriber(ws, channel, subscribers, draining, maxInFlight);
             subscriber.attach(ctx.vertx(), pingEveryMs);
             final Subscription subscription;
             try

@@ -3,10 +3,26 @@ package dev.strand.gateway.http;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The open WebSocket subscriptions, so a shutdown can close each with its last delivered position. */
+/**
+ * The open WebSocket subscriptions, so a shutdown can close each with its last delivered position, and the frames
+ * they share: each event is encoded once for all of them.
+ */
 public final class Subscribers
 {
     private final Set<WebSocketSubscriber> open = ConcurrentHashMap.newKeySet();
+    private final EventFrames frames;
+
+    /** @param maxFrameSize the largest payload of one outbound WebSocket frame ({@code --ws-max-frame-size}). */
+    public Subscribers(final int maxFrameSize)
+    {
+        this.frames = new EventFrames(maxFrameSize);
+    }
+
+    /** The shared frames; used only on the engine's subscriptions thread. */
+    EventFrames frames()
+    {
+        return frames;
+    }
 
     void add(final WebSocketSubscriber subscriber)
     {
