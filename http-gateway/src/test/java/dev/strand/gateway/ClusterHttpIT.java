@@ -170,6 +170,19 @@ class ClusterHttpIT
         }
         assertThat(hashes).hasSize(3).allMatch(h -> h.equals(hashes.get(0)));
 
+        // every member folds its own journal into the ledger's projection: the same row everywhere
+        final List<JsonObject> rows = new ArrayList<>();
+        for (final TestServer n : nodes)
+        {
+            await().atMost(WAIT).until(() -> n.get("/projections").bodyAsJsonObject().getJsonArray("projections")
+                .stream().map(JsonObject.class::cast).filter(p -> "balances-by-currency".equals(p.getString("name")))
+                .anyMatch(p -> p.getLong("position") == position));
+            rows.add(TestServer.expectOk(n.get("/projections/balances-by-currency/EUR")).getJsonObject("row"));
+        }
+        assertThat(rows.get(0).getLong("balance")).isEqualTo(250);
+        assertThat(rows.get(0).getLong("openAccounts")).isEqualTo(1);
+        assertThat(rows).allMatch(r -> r.equals(rows.get(0)));
+
         final JsonObject view = TestServer.expectOk(nodes[follower].get("/admin/cluster"));
         assertThat(view.getInteger("memberId")).isEqualTo(follower);
         assertThat(view.getString("role")).isEqualTo("follower");
