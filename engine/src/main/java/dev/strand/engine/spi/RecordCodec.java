@@ -304,6 +304,12 @@ public final class RecordCodec<R extends Record>
         return javaType;
     }
 
+    /** What calls the derived trees (for a test that each codec has a hidden class of its own). */
+    CodecInvoker invoker()
+    {
+        return invoker;
+    }
+
     /** The record's fields and their types (for a JSON Schema of the data, among others). */
     public DataType.RecordType type()
     {
