@@ -12,6 +12,13 @@ final class EventCodec
 {
     private final ModuleRegistry registry;
     private final BinaryFieldReader reader = new BinaryFieldReader();
+    /**
+     * The last type resolved and the names it was resolved by: the journal reader hands out the same string instances
+     * for repeated names, so a run of one event type skips the registry's two lookups by name.
+     */
+    private String lastAggregateType;
+    private String lastEventType;
+    private EventType<?, ?> lastType;
 
     EventCodec(final ModuleRegistry registry)
     {
@@ -20,12 +27,21 @@ final class EventCodec
 
     EventType<?, ?> typeOf(final EventRecord record)
     {
-        final EventType<?, ?> type = registry.eventType(record.aggregateType(), record.eventType());
+        final String aggregateType = record.aggregateType();
+        final String eventType = record.eventType();
+        if (aggregateType == lastAggregateType && eventType == lastEventType && lastType != null)
+        {
+            return lastType;
+        }
+        final EventType<?, ?> type = registry.eventType(aggregateType, eventType);
         if (type == null)
         {
             throw new IllegalStateException("event type " + record.eventType() + " of aggregate type " +
                 record.aggregateType() + " at position " + record.position() + " is not registered by any module");
         }
+        lastAggregateType = aggregateType;
+        lastEventType = eventType;
+        lastType = type;
         return type;
     }
 

@@ -85,6 +85,9 @@ public final class UnitOfWork implements DecideContext<Object>
 
     private String cachedId;
     private AggregateEntry cachedEntry;
+    /** The last event class staged and its type: most commands put events of the type the one before did. */
+    private Class<?> cachedEventClass;
+    private EventType<?, ?> cachedEventType;
     private AggregateModule<Object> currentModule;
     private Command currentCommand;
     /** A read of an aggregate as a type it is not, during the current decide: the command is refused. */
@@ -215,7 +218,7 @@ public final class UnitOfWork implements DecideContext<Object>
         {
             final Object event = decision.event(i);
             final String target = decision.aggregateId(i);
-            final EventType<?, ?> eventType = state.registry().eventTypeOf(event);
+            final EventType<?, ?> eventType = eventTypeOf(event);
             if (eventType == null)
             {
                 throw new IllegalArgumentException("the " + type.name() + " decider returned an event of class " +
@@ -500,6 +503,18 @@ public final class UnitOfWork implements DecideContext<Object>
         return entry;
     }
 
+    /** @return the event type whose class {@code event} is, or null. */
+    private EventType<?, ?> eventTypeOf(final Object event)
+    {
+        final Class<?> eventClass = event.getClass();
+        if (eventClass != cachedEventClass)
+        {
+            cachedEventType = state.registry().eventTypeOf(event);
+            cachedEventClass = eventClass;
+        }
+        return cachedEventType;
+    }
+
     /** The module whose state class is {@code stateType}. */
     private AggregateModule<?> moduleOfState(final Class<?> stateType)
     {
@@ -563,7 +578,7 @@ public final class UnitOfWork implements DecideContext<Object>
     @Override
     public void emit(final String aggregateId, final Object event)
     {
-        final EventType<?, ?> type = state.registry().eventTypeOf(event);
+        final EventType<?, ?> type = eventTypeOf(event);
         if (type == null || type.module() != currentModule)
         {
             throw new IllegalArgumentException("event " + event.getClass().getName() + " is not an event type of module " +

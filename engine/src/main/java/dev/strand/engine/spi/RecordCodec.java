@@ -22,7 +22,9 @@ import java.util.Optional;
  *
  * <p>Derivation resolves, once, a method handle per component accessor, one tree of method handles that writes every
  * component in order and one that reads every component in order and calls the canonical constructor; nothing
- * reflective runs per value, and primitive components are neither boxed nor gathered into an array.
+ * reflective runs per value, and primitive components are neither boxed nor gathered into an array. The two trees are
+ * held as constants by a class of the codec's own ({@link CodecInvoker}), so the JIT compiles each into one inlined
+ * encoder and decoder.
  *
  * <p>Validation belongs in the record's canonical (compact) constructor. Thrown while decoding, an
  * {@link InvalidFieldException} names a component and an {@link IllegalArgumentException} the record as a whole; both
@@ -79,18 +81,14 @@ public final class RecordCodec<R extends Record>
 
     private final Class<R> javaType;
     private final DataType.RecordType type;
-    /** {@code (Object, FieldWriter) -> void}: writes the components in order. */
-    private final MethodHandle writer;
-    /** {@code (FieldReader) -> Object}: reads the components in order and calls the canonical constructor. */
-    private final MethodHandle reader;
+    /** Calls the tree that writes the components in order and the one that reads them and calls the constructor. */
+    private final CodecInvoker invoker;
 
-    private RecordCodec(final Class<R> javaType, final DataType.RecordType type, final MethodHandle writer,
-        final MethodHandle reader)
+    private RecordCodec(final Class<R> javaType, final DataType.RecordType type, final CodecInvoker invoker)
     {
         this.javaType = javaType;
         this.type = type;
-        this.writer = writer;
-        this.reader = reader;
+        this.invoker = invoker;
     }
 
     /**
@@ -190,7 +188,8 @@ public final class RecordCodec<R extends Record>
             }
         }
         final DataType.RecordType type = new DataType.RecordType(javaType, fields);
-        return new RecordCodec<>(javaType, type, writerOf(writes), readerOf(javaType, rawTypes, reads));
+        return new RecordCodec<>(javaType, type,
+            CodecInvoker.of(LOOKUP, readerOf(javaType, rawTypes, reads), writerOf(writes)));
     }
 
     /** {@code (Object, FieldWriter) -> void}: {@code out.writeX(name, getter(record))}. */
@@ -305,6 +304,12 @@ public final class RecordCodec<R extends Record>
         return javaType;
     }
 
+    /** What calls the derived trees (for a test that each codec has a hidden class of its own). */
+    CodecInvoker invoker()
+    {
+        return invoker;
+    }
+
     /** The record's fields and their types (for a JSON Schema of the data, among others). */
     public DataType.RecordType type()
     {
@@ -322,7 +327,7 @@ public final class RecordCodec<R extends Record>
     {
         try
         {
-            writer.invokeExact(value, out);
+            invoker.write(value, out);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -343,7 +348,7 @@ public final class RecordCodec<R extends Record>
     {
         try
         {
-            return javaType.cast((Object)reader.invokeExact(in));
+            return javaType.cast(invoker.read(in));
         }
         catch (final IllegalArgumentException ex)
         {

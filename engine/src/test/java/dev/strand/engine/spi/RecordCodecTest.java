@@ -220,6 +220,31 @@ class RecordCodecTest
     }
 
     @Test
+    void shouldCallEachDerivedCodecThroughAHiddenClassOfItsOwn()
+    {
+        record Amount(long amount)
+        {
+        }
+        record Named(String name, long amount)
+        {
+        }
+        final RecordCodec<Amount> amount = RecordCodec.of(Amount.class);
+        final RecordCodec<Named> named = RecordCodec.of(Named.class);
+        // a class of its own is what makes the trees constants the JIT inlines; the fallback is an ordinary class
+        assertThat(amount.invoker().getClass().isHidden()).isTrue();
+        assertThat(named.invoker().getClass().isHidden()).isTrue();
+        assertThat(amount.invoker().getClass()).isNotSameAs(named.invoker().getClass());
+        final BinaryFieldWriter out = new BinaryFieldWriter();
+        named.write(new Named("n", 3), out);
+        amount.write(new Amount(4), out);
+        final BinaryFieldReader in = new BinaryFieldReader();
+        in.wrap(out.buffer(), 0, out.length());
+        assertThat(named.read(in)).isEqualTo(new Named("n", 3));
+        assertThat(amount.read(in)).isEqualTo(new Amount(4));
+        assertThat(in.exhausted()).isTrue();
+    }
+
+    @Test
     void shouldDescribeTheTypeForASchema()
     {
         final DataType.RecordType type = CODEC.type();
