@@ -113,7 +113,18 @@ public record VerifyReport(
             sb.append(" 0x").append(Long.toHexString(index));
         }
         sb.append('\n');
-        if (!tornTail.isEmpty())
+        if (!tornTail.isEmpty() && corruption != null)
+        {
+            // bad records with a valid one after them are damage in the middle, not a torn tail: nothing is dropped
+            sb.append("bad records      ").append(tornTail.size())
+                .append(" record(s) with a valid record after them: damage inside the journal, not a torn tail; ")
+                .append("the next open refuses the journal and drops nothing (docs/operations.md, when verify fails)\n");
+            for (final BadRecord bad : tornTail)
+            {
+                sb.append("                 ").append(bad).append('\n');
+            }
+        }
+        else if (!tornTail.isEmpty())
         {
             sb.append("torn tail        ").append(tornTail.size())
                 .append(" record(s), never acknowledged; the next open drops them\n");

@@ -156,7 +156,9 @@ class JournalRecoveryTest
         assertThat(JournalVerify.verify(dir, new PrintStream(out, true), System.err))
             .isEqualTo(JournalVerify.CORRUPT);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("CORRUPT").contains("position 7")
-            .contains(file.toString());
+            .contains(file.toString())
+            .as("damage in the middle is not called a torn tail the next open would drop")
+            .doesNotContain("the next open drops them").contains("not a torn tail");
     }
 
     /** A lost write: Chronicle recorded the excerpt (index, write position) but its header word reads as zero. */
