@@ -73,7 +73,7 @@ public final class StrandClusteredService implements ClusteredService
     private final Journal journal;
     private final int windowCapacity;
     private final CommandFactory factory;
-    private final CommandMessages.Decoder decoder;
+    private final CommandMessageDecoder decoder;
     private final ReplyMessages.Encoder reply = new ReplyMessages.Encoder();
     private final EventRecord record = new EventRecord();
     private final List<Command> batch = new ArrayList<>();
@@ -133,7 +133,7 @@ public final class StrandClusteredService implements ClusteredService
         {
             throw new IllegalStateException("members build commands from the log; they never stamp time");
         });
-        this.decoder = new CommandMessages.Decoder(factory);
+        this.decoder = new CommandMessageDecoder(factory);
     }
 
     /** Before the node starts: who is told when the state is loaded. */

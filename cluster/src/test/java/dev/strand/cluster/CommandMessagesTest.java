@@ -41,7 +41,7 @@ class CommandMessagesTest
         final UnsafeBuffer message = new UnsafeBuffer(encoder.toBytes());
         CommandMessages.correlationId(message, 0, 42);
 
-        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity());
+        final CommandMessageDecoder decoder = new CommandMessageDecoder(member).wrap(message, 0, message.capacity());
         assertThat(decoder.kind()).isEqualTo(CommandMessages.ATOMIC_BATCH);
         assertThat(decoder.count()).isEqualTo(2);
         assertThat(decoder.correlationId()).isEqualTo(42);
@@ -78,7 +78,7 @@ class CommandMessagesTest
         final UnsafeBuffer message = new UnsafeBuffer(encoder.toBytes());
         assertThat(message.getByte(0)).as("structured reads: version 3").isEqualTo(CommandMessages.VERSION);
 
-        final Command again = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity()).next();
+        final Command again = new CommandMessageDecoder(member).wrap(message, 0, message.capacity()).next();
         assertSame(ship, again);
         assertThat(again.payload()).isEqualTo(ship.payload());
         final ParcelModule.Ship rebuilt = (ParcelModule.Ship)again.payload();
@@ -108,7 +108,7 @@ class CommandMessagesTest
             bytes = in.readAllBytes();
         }
         final UnsafeBuffer message = new UnsafeBuffer(bytes);
-        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(message, 0, bytes.length);
+        final CommandMessageDecoder decoder = new CommandMessageDecoder(member).wrap(message, 0, bytes.length);
         assertThat(decoder.count()).isEqualTo(3);
         final Command open = decoder.next();
         final Command deposit = decoder.next();
@@ -157,7 +157,7 @@ class CommandMessagesTest
         final byte[] changed = wire.replace("Deposit", "Withdraw").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         new UnsafeBuffer(changed).putInt(at - 4, "Withdraw".length(), WireBuffers.ORDER);
         final UnsafeBuffer tampered = new UnsafeBuffer(changed);
-        assertThatThrownBy(() -> new CommandMessages.Decoder(member).wrap(tampered, 0, tampered.capacity()).next())
+        assertThatThrownBy(() -> new CommandMessageDecoder(member).wrap(tampered, 0, tampered.capacity()).next())
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("decodes differently");
     }
 
@@ -170,7 +170,7 @@ class CommandMessagesTest
         final UnsafeBuffer message = new UnsafeBuffer(CommandMessages.message(CommandMessages.BATCH, List.of(traced, plain)));
         assertThat(message.getByte(0)).as("ledger commands with a traceparent: version 2, which the release with trace "
             + "contexts reads").isEqualTo(CommandMessages.VERSION_2);
-        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(message, 0, message.capacity());
+        final CommandMessageDecoder decoder = new CommandMessageDecoder(member).wrap(message, 0, message.capacity());
         final Command tracedAgain = decoder.next();
         final Command plainAgain = decoder.next();
         assertSame(traced, tracedAgain);
@@ -188,7 +188,7 @@ class CommandMessagesTest
         final int at = bad.length - tp.length();
         bad[at] = 'f';
         bad[at + 1] = 'f';
-        assertThatThrownBy(() -> new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bad), 0, bad.length).next())
+        assertThatThrownBy(() -> new CommandMessageDecoder(member).wrap(new UnsafeBuffer(bad), 0, bad.length).next())
             .isInstanceOf(WireBuffers.MalformedMessageException.class).hasMessageContaining("traceparent");
     }
 
@@ -235,7 +235,7 @@ class CommandMessagesTest
         final byte[] v2 = out.toByteArray();
         v2[CommandMessages.VERSION_OFFSET] = CommandMessages.VERSION_2;
 
-        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(v2), 0, v2.length);
+        final CommandMessageDecoder decoder = new CommandMessageDecoder(member).wrap(new UnsafeBuffer(v2), 0, v2.length);
         final Command open = decoder.next();
         final Command deposit = decoder.next();
         final Command transfer = decoder.next();
@@ -260,7 +260,7 @@ class CommandMessagesTest
         {
             final byte[] bytes = CommandMessages.message(CommandMessages.SINGLE, List.of(c));
             assertThat(bytes[0]).isEqualTo(c.traceparent() == null ? CommandMessages.VERSION_1 : CommandMessages.VERSION_2);
-            final Command again = new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bytes), 0, bytes.length).next();
+            final Command again = new CommandMessageDecoder(member).wrap(new UnsafeBuffer(bytes), 0, bytes.length).next();
             assertSame(open, again);
             assertThat(again.payload()).as("defaults and presence as at ingress").isEqualTo(open.payload());
             assertThat(again.traceparent()).isEqualTo(c.traceparent());
@@ -282,7 +282,7 @@ class CommandMessagesTest
         final Command traced = ship.withWireForm(shipping.lastCommandForm()).withTraceparent(tp);
         final byte[] mixed = CommandMessages.message(CommandMessages.BATCH, List.of(openForm, traced));
         assertThat(mixed[0]).as("one structured command makes the message version 3").isEqualTo(CommandMessages.VERSION);
-        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(mixed), 0,
+        final CommandMessageDecoder decoder = new CommandMessageDecoder(member).wrap(new UnsafeBuffer(mixed), 0,
             mixed.length);
         assertSame(open, decoder.next());
         final Command shipAgain = decoder.next();
@@ -298,7 +298,7 @@ class CommandMessagesTest
         encoder.add(ingress, "e-2", null, "Deposit", "acc-2", Command.ANY_VERSION, null,
             new MapFieldReader(Map.of("amount", 2L)));
         final byte[] bytes = encoder.toBytes();
-        final CommandMessages.Decoder decoder = new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bytes), 0,
+        final CommandMessageDecoder decoder = new CommandMessageDecoder(member).wrap(new UnsafeBuffer(bytes), 0,
             bytes.length);
         assertThat(decoder.next().traceparent()).isNull();
         assertThat(((LedgerCommands.Deposit)decoder.next().payload()).amount()).isEqualTo(2L);
@@ -318,7 +318,7 @@ class CommandMessagesTest
     {
         final byte[] bytes = new byte[CommandMessages.HEADER_LENGTH];
         bytes[0] = 9;
-        assertThatThrownBy(() -> new CommandMessages.Decoder(member).wrap(new UnsafeBuffer(bytes), 0, bytes.length))
+        assertThatThrownBy(() -> new CommandMessageDecoder(member).wrap(new UnsafeBuffer(bytes), 0, bytes.length))
             .isInstanceOf(WireBuffers.MalformedMessageException.class).hasMessageContaining("version 9");
     }
 
